@@ -1,0 +1,18 @@
+# Writes OUT: a C++ file holding every sql/*.sql file (in path order) as a
+# string, for functions/views.cc. Run at build time by CMake.
+file(GLOB files "${SQL_DIR}/*.sql")
+list(SORT files)
+set(body "// Generated from sql/*.sql by extension/embed_sql.cmake. Do not edit.\nnamespace pprofsql {\nstruct SqlFile { const char* name; const char* text; };\nextern const SqlFile kSqlFiles[];\nextern const int kSqlFileCount;\nconst SqlFile kSqlFiles[] = {\n")
+set(count 0)
+foreach(f IN LISTS files)
+  get_filename_component(name "${f}" NAME)
+  file(READ "${f}" text)
+  string(APPEND body "  {\"${name}\", R\"pprofsql(${text})pprofsql\"},\n")
+  math(EXPR count "${count} + 1")
+endforeach()
+if(count EQUAL 0)
+  string(APPEND body "  {\"\", \"\"},\n")
+endif()
+string(APPEND body "};\nconst int kSqlFileCount = ${count};\n}  // namespace pprofsql\n")
+file(WRITE "${OUT}.tmp" "${body}")
+file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)

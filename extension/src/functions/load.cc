@@ -1,0 +1,201 @@
+// pprof_load(path [, name]), pprof_unload(id_or_name), pprof_config(key [, value]),
+// pprof_version().
+//
+// pprof_load reads files, so it is SQLITE_DIRECTONLY: a view or trigger in a
+// database someone else wrote cannot make this connection read arbitrary
+// files. The others only touch memory.
+#include <dirent.h>
+#include <fmt/format.h>
+#include <glob.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+
+#include "base/sqlite_util.h"
+#include "decode/reader.h"
+#include "functions/functions.h"
+
+#ifndef PPROF_VERSION
+#define PPROF_VERSION "0.0.0"
+#endif
+
+namespace pprofsql {
+namespace {
+
+std::shared_ptr<Registry>& RegistryOf(sqlite3_context* ctx) {
+  return *static_cast<std::shared_ptr<Registry>*>(sqlite3_user_data(ctx));
+}
+
+bool HasGlobChars(const std::string& s) { return s.find_first_of("*?[") != std::string::npos; }
+
+// Expands a directory (its regular files, not recursive, sorted, hidden files
+// skipped) or a glob pattern (sorted) into file paths.
+Result<std::vector<std::string>> ExpandPaths(const std::string& path) {
+  std::vector<std::string> out;
+  struct stat st;
+  if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    std::unique_ptr<DIR, int (*)(DIR*)> dir(opendir(path.c_str()), closedir);
+    if (!dir) return Status::Error(fmt::format("{}: cannot open directory: {}", path, std::strerror(errno)));
+    std::string prefix = path.back() == '/' ? path : path + "/";
+    while (dirent* e = readdir(dir.get())) {
+      if (e->d_name[0] == '.') continue;
+      std::string full = prefix + e->d_name;
+      struct stat fst;
+      if (stat(full.c_str(), &fst) == 0 && S_ISREG(fst.st_mode)) out.push_back(full);
+    }
+    std::sort(out.begin(), out.end());
+    if (out.empty()) return Status::Error(fmt::format("{}: the directory holds no files", path));
+    return out;
+  }
+  if (HasGlobChars(path) && stat(path.c_str(), &st) != 0) {
+    glob_t g{};
+    int rc = glob(path.c_str(), 0, nullptr, &g);
+    std::unique_ptr<glob_t, void (*)(glob_t*)> guard(&g, globfree);
+    if (rc == GLOB_NOMATCH) return Status::Error(fmt::format("{}: no file matches the pattern", path));
+    if (rc != 0) return Status::Error(fmt::format("{}: cannot expand the pattern", path));
+    for (size_t i = 0; i < g.gl_pathc; i++) {
+      struct stat fst;
+      if (stat(g.gl_pathv[i], &fst) == 0 && S_ISREG(fst.st_mode)) out.push_back(g.gl_pathv[i]);
+    }
+    if (out.empty()) return Status::Error(fmt::format("{}: the pattern matches no regular file", path));
+    return out;
+  }
+  out.push_back(path);
+  return out;
+}
+
+// Reads and decodes one file into a registry entry (not yet added). When the
+// same file is loaded and unchanged, returns that entry untouched.
+Result<LoadedProfile> ReadOne(const Registry& reg, const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) return Status::Error(fmt::format("{}: {}", path, std::strerror(errno)));
+  if (S_ISDIR(st.st_mode)) return Status::Error(fmt::format("{}: is a directory", path));
+  char buf[PATH_MAX];
+  std::string real = realpath(path.c_str(), buf) ? std::string(buf) : path;
+  LoadedProfile e;
+  e.path = path;
+  e.real_path = real;
+  e.file_size = static_cast<uint64_t>(st.st_size);
+  e.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+  e.inode = st.st_ino;
+  if (LoadedPtr old = reg.FindByRealPath(real)) {
+    if (old->file_size == e.file_size && old->mtime_ns == e.mtime_ns && old->inode == e.inode) return *old;
+    e.id = old->id;  // changed on disk: read again under the same id
+    e.name = old->name;
+  }
+  Result<std::string> bytes = ReadFile(path, reg.limits.max_profile_bytes);
+  if (!bytes.ok()) return Status::Error(fmt::format("{}: {}", path, bytes.status().message()));
+  auto parsed = ParseProfile(*bytes, reg.limits);
+  if (!parsed.ok()) return Status::Error(fmt::format("{}: {}", path, parsed.status().message()));
+  e.profile = std::move(parsed.value());
+  return e;
+}
+
+void Load(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+  GuardFunction(ctx, "pprof_load", [&] {
+    Registry& reg = *RegistryOf(ctx);
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return ResultError(ctx, "pprof_load", "path is NULL");
+    std::string path(reinterpret_cast<const char*>(sqlite3_value_text(argv[0])));
+    std::string name;
+    if (argc > 1 && sqlite3_value_type(argv[1]) != SQLITE_NULL) {
+      name = reinterpret_cast<const char*>(sqlite3_value_text(argv[1]));
+      if (name.empty()) return ResultError(ctx, "pprof_load", "name is empty");
+    }
+    if (path.empty()) return ResultError(ctx, "pprof_load", "path is empty");
+    auto paths = ExpandPaths(path);
+    if (!paths.ok()) return ResultError(ctx, "pprof_load", paths.status().message());
+    const bool many = paths->size() > 1 || *paths->begin() != path;
+    if (many && !name.empty()) {
+      return ResultError(ctx, "pprof_load", "a name can only be given when loading a single file");
+    }
+    // Read everything first: if any file fails, nothing of this call is kept.
+    std::vector<LoadedProfile> entries;
+    for (const std::string& p : *paths) {
+      auto e = ReadOne(reg, p);
+      if (!e.ok()) return ResultError(ctx, "pprof_load", e.status().message());
+      entries.push_back(std::move(e.value()));
+    }
+    if (!name.empty()) {
+      LoadedPtr other = reg.FindByName(name);
+      if (other && other->id != entries[0].id) {
+        return ResultError(ctx, "pprof_load",
+                           fmt::format("the name '{}' is already used by profile {} ({})", name, other->id, other->path));
+      }
+    }
+    int64_t last_id = 0;
+    for (LoadedProfile& e : entries) {
+      if (!name.empty()) e.name = name;
+      if (e.name.empty()) e.name = e.path;
+      if (e.id == 0) e.id = reg.NextId();
+      last_id = e.id;
+      reg.Put(std::move(e));
+    }
+    // One file: its id. A directory or pattern: how many profiles it loaded.
+    sqlite3_result_int64(ctx, many ? static_cast<int64_t>(entries.size()) : last_id);
+  });
+}
+
+void Unload(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  GuardFunction(ctx, "pprof_unload", [&] {
+    Registry& reg = *RegistryOf(ctx);
+    LoadedPtr p;
+    if (sqlite3_value_type(argv[0]) == SQLITE_INTEGER) {
+      p = reg.Find(sqlite3_value_int64(argv[0]));
+    } else if (sqlite3_value_type(argv[0]) == SQLITE_TEXT) {
+      p = reg.FindByName(reinterpret_cast<const char*>(sqlite3_value_text(argv[0])));
+    }
+    // Like DELETE: 1 if a profile was unloaded, 0 if none matched.
+    sqlite3_result_int(ctx, p && reg.Remove(p->id) ? 1 : 0);
+  });
+}
+
+void Config(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+  GuardFunction(ctx, "pprof_config", [&] {
+    Registry& reg = *RegistryOf(ctx);
+    const char* key = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+    if (key && std::strcmp(key, "max_profile_bytes") == 0) {
+      if (argc > 1) {
+        sqlite3_int64 v = sqlite3_value_int64(argv[1]);
+        if (sqlite3_value_numeric_type(argv[1]) != SQLITE_INTEGER || v <= 0) {
+          return ResultError(ctx, "pprof_config", "max_profile_bytes must be a positive integer");
+        }
+        reg.limits.max_profile_bytes = static_cast<uint64_t>(v);
+      }
+      return sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(reg.limits.max_profile_bytes));
+    }
+    ResultError(ctx, "pprof_config", fmt::format("unknown setting '{}'; known: max_profile_bytes", key ? key : ""));
+  });
+}
+
+void Version(sqlite3_context* ctx, int, sqlite3_value**) { ResultText(ctx, PPROF_VERSION); }
+
+}  // namespace
+
+int RegisterLoadFunctions(sqlite3* db, const std::shared_ptr<Registry>& registry) {
+  struct Fn {
+    const char* name;
+    int nargs;
+    int flags;
+    void (*fn)(sqlite3_context*, int, sqlite3_value**);
+  };
+  const Fn fns[] = {
+      {"pprof_load", 1, SQLITE_DIRECTONLY, Load},
+      {"pprof_load", 2, SQLITE_DIRECTONLY, Load},
+      {"pprof_unload", 1, SQLITE_DIRECTONLY, Unload},
+      {"pprof_config", 1, SQLITE_DIRECTONLY, Config},
+      {"pprof_config", 2, SQLITE_DIRECTONLY, Config},
+      {"pprof_version", 0, SQLITE_INNOCUOUS | SQLITE_DETERMINISTIC, Version},
+  };
+  for (const Fn& f : fns) {
+    auto* data = new std::shared_ptr<Registry>(registry);
+    int rc = sqlite3_create_function_v2(db, f.name, f.nargs, SQLITE_UTF8 | f.flags, data, f.fn, nullptr, nullptr,
+                                        [](void* p) { delete static_cast<std::shared_ptr<Registry>*>(p); });
+    if (rc != SQLITE_OK) return rc;
+  }
+  return SQLITE_OK;
+}
+
+}  // namespace pprofsql

@@ -1,0 +1,50 @@
+// The profiles loaded into one SQLite connection. pprof_load adds to it,
+// pprof_unload removes from it, and every virtual table reads from it.
+// Entries are immutable and shared: a cursor keeps the snapshot it started
+// with, so unloading during a scan never leaves it dangling.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "decode/reader.h"
+#include "model/profile.h"
+
+namespace pprofsql {
+
+struct LoadedProfile {
+  int64_t id = 0;
+  std::string name;       // given to pprof_load, or the path as given
+  std::string path;       // as given
+  std::string real_path;  // canonical, to recognise a reload of the same file
+  uint64_t file_size = 0;
+  int64_t mtime_ns = 0;
+  uint64_t inode = 0;
+  std::shared_ptr<const Profile> profile;
+};
+
+using LoadedPtr = std::shared_ptr<const LoadedProfile>;
+
+class Registry {
+ public:
+  // All loaded profiles, ordered by id.
+  std::vector<LoadedPtr> All() const;
+  LoadedPtr Find(int64_t id) const;
+  LoadedPtr FindByName(const std::string& name) const;
+  LoadedPtr FindByRealPath(const std::string& real_path) const;
+  // Adds (or replaces, when `entry.id` is already loaded) a profile.
+  void Put(LoadedProfile entry);
+  bool Remove(int64_t id);
+  int64_t NextId() { return next_id_++; }
+
+  ReadLimits limits;
+
+ private:
+  std::map<int64_t, LoadedPtr> by_id_;
+  int64_t next_id_ = 1;
+};
+
+}  // namespace pprofsql

@@ -1,0 +1,320 @@
+// The one virtual-table module behind every pprof_* table.
+//
+// Query plan (idxNum bits; argv holds the values in this order):
+//
+//   bit  meaning                                  argv
+//   0x1  profile_id = ?   (or IN, with 0x4)       the profile id(s)
+//   0x2  <key column> = ? (or IN, with 0x8)       the parent id(s)
+//   0x4  the profile_id value is an IN list (sqlite3_vtab_in)
+//   0x8  the key value is an IN list
+//
+// Without 0x1 every loaded profile is scanned; without 0x2 every parent of
+// each profile. With 0x2 only the named parents are visited, by hash lookup,
+// in ascending id order. Other constraints are left to SQLite.
+#include "vtab/table.h"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include "base/sqlite_util.h"
+
+namespace pprofsql {
+namespace {
+
+enum : int { kProfileEq = 1, kKeyEq = 2, kProfileIn = 4, kKeyIn = 8 };
+
+struct ModuleAux {
+  const TableSpec* spec;
+  std::shared_ptr<Registry> registry;
+  int key_col;  // index of spec->key_column, or -1
+};
+
+struct VTab : sqlite3_vtab {
+  ModuleAux* aux;
+};
+
+uint32_t ParentCount(const Profile& p, ParentKind k) {
+  switch (k) {
+    case ParentKind::kProfile: return 1;
+    case ParentKind::kSample: return static_cast<uint32_t>(p.samples.size());
+    case ParentKind::kLocation: return static_cast<uint32_t>(p.locations.size());
+    case ParentKind::kFunction: return static_cast<uint32_t>(p.functions.size());
+    case ParentKind::kMapping: return static_cast<uint32_t>(p.mappings.size());
+  }
+  return 0;
+}
+
+bool FindParent(const Profile& p, ParentKind k, int64_t id, uint32_t* index) {
+  const std::unordered_map<uint64_t, uint32_t>* map = nullptr;
+  switch (k) {
+    case ParentKind::kProfile: return false;
+    case ParentKind::kSample:  // sample ids are 1-based positions
+      if (id < 1 || static_cast<uint64_t>(id) > p.samples.size()) return false;
+      *index = static_cast<uint32_t>(id - 1);
+      return true;
+    case ParentKind::kLocation: map = &p.location_index; break;
+    case ParentKind::kFunction: map = &p.function_index; break;
+    case ParentKind::kMapping: map = &p.mapping_index; break;
+  }
+  auto it = map->find(static_cast<uint64_t>(id));
+  if (it == map->end()) return false;
+  *index = it->second;
+  return true;
+}
+
+struct Cursor : sqlite3_vtab_cursor {
+  const TableSpec* spec = nullptr;
+  std::vector<LoadedPtr> profiles;  // snapshot: unloading mid-scan is safe
+  size_t profile_pos = 0;
+  bool by_key = false;
+  std::vector<int64_t> keys;  // parent ids to visit, when by_key
+  size_t parent_pos = 0;
+  uint32_t child_count = 0;
+  std::vector<Frame> frames;
+  Row row;
+  sqlite3_int64 rowid = 0;
+
+  bool Eof() const { return profile_pos >= profiles.size(); }
+
+  // Moves to the first parent at or after parent_pos that has rows.
+  bool SeekParent() {
+    const Profile& p = *row.p;
+    for (;; parent_pos++) {
+      uint32_t index;
+      if (by_key) {
+        if (parent_pos >= keys.size()) return false;
+        if (!FindParent(p, spec->parent, keys[parent_pos], &index)) continue;
+      } else {
+        if (parent_pos >= ParentCount(p, spec->parent)) return false;
+        index = static_cast<uint32_t>(parent_pos);
+      }
+      row.parent = index;
+      row.child = 0;
+      if (spec->expand_frames) {
+        ExpandFrames(p, index, frames);
+        child_count = static_cast<uint32_t>(frames.size());
+      } else {
+        child_count = spec->child_count ? spec->child_count(row) : 1;
+      }
+      if (child_count > 0) return true;
+    }
+  }
+
+  // Moves to the first row of profile_pos or a later profile.
+  void SeekProfile() {
+    for (; profile_pos < profiles.size(); profile_pos++) {
+      row.loaded = profiles[profile_pos].get();
+      row.p = row.loaded->profile.get();
+      parent_pos = 0;
+      if (SeekParent()) return;
+    }
+  }
+
+  void Next() {
+    rowid++;
+    if (++row.child < child_count) return;
+    parent_pos++;
+    if (SeekParent()) return;
+    profile_pos++;
+    SeekProfile();
+  }
+};
+
+// Collects the value(s) of one argv entry: an IN list or a single value.
+std::vector<int64_t> Values(sqlite3_value* v, bool is_in) {
+  std::vector<int64_t> out;
+  auto add = [&](sqlite3_value* x) {
+    // Only integers can match an integer id; 1.0 is fine, 'abc' or 1.5 is not.
+    int t = sqlite3_value_numeric_type(x);
+    if (t == SQLITE_INTEGER) {
+      out.push_back(sqlite3_value_int64(x));
+    } else if (t == SQLITE_FLOAT) {
+      double d = sqlite3_value_double(x);
+      if (d == static_cast<double>(static_cast<int64_t>(d))) out.push_back(static_cast<int64_t>(d));
+    }
+  };
+  if (is_in) {
+    sqlite3_value* x = nullptr;
+    for (int rc = sqlite3_vtab_in_first(v, &x); rc == SQLITE_OK && x; rc = sqlite3_vtab_in_next(v, &x)) add(x);
+  } else {
+    add(v);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+int Connect(sqlite3* db, void* paux, int, const char* const*, sqlite3_vtab** out, char** err) {
+  auto* aux = static_cast<ModuleAux*>(paux);
+  std::string schema = "CREATE TABLE x(";
+  for (size_t i = 0; i < aux->spec->columns.size(); i++) {
+    if (i) schema += ", ";
+    schema += aux->spec->columns[i].name;
+    schema += " ";
+    schema += aux->spec->columns[i].type;
+  }
+  schema += ")";
+  int rc = sqlite3_declare_vtab(db, schema.c_str());
+  if (rc != SQLITE_OK) {
+    *err = sqlite3_mprintf("%s: %s", aux->spec->name, sqlite3_errmsg(db));
+    return rc;
+  }
+  // These tables only read profiles already in memory: harmless from a
+  // view or trigger. Loading files happens in pprof_load, which is DIRECTONLY.
+  sqlite3_vtab_config(db, SQLITE_VTAB_INNOCUOUS);
+  auto* vt = new (std::nothrow) VTab();
+  if (!vt) return SQLITE_NOMEM;
+  vt->aux = aux;
+  *out = vt;
+  return SQLITE_OK;
+}
+
+int Disconnect(sqlite3_vtab* vt) {
+  delete static_cast<VTab*>(vt);
+  return SQLITE_OK;
+}
+
+int BestIndex(sqlite3_vtab* vt, sqlite3_index_info* info) {
+  const ModuleAux* aux = static_cast<VTab*>(vt)->aux;
+  int profile_c = -1, key_c = -1;
+  for (int i = 0; i < info->nConstraint; i++) {
+    const auto& c = info->aConstraint[i];
+    if (!c.usable || c.op != SQLITE_INDEX_CONSTRAINT_EQ) continue;
+    if (c.iColumn == 0 && profile_c < 0) profile_c = i;
+    if (aux->key_col >= 0 && c.iColumn == aux->key_col && key_c < 0) key_c = i;
+  }
+  int idx = 0, argv = 0;
+  double cost = 1e6, rows = 1e6;
+  if (profile_c >= 0) {
+    idx |= kProfileEq;
+    info->aConstraintUsage[profile_c].argvIndex = ++argv;
+    info->aConstraintUsage[profile_c].omit = 1;
+    if (sqlite3_vtab_in(info, profile_c, -1)) {
+      sqlite3_vtab_in(info, profile_c, 1);
+      idx |= kProfileIn;
+    }
+    cost /= 10;
+    rows /= 10;
+  }
+  if (key_c >= 0) {
+    idx |= kKeyEq;
+    info->aConstraintUsage[key_c].argvIndex = ++argv;
+    info->aConstraintUsage[key_c].omit = 1;
+    if (sqlite3_vtab_in(info, key_c, -1)) {
+      sqlite3_vtab_in(info, key_c, 1);
+      idx |= kKeyIn;
+    }
+    cost = profile_c >= 0 ? 5 : 20;
+    rows = 10;
+  }
+  // Shown by EXPLAIN QUERY PLAN, e.g. "INDEX 3:profile_id=,sample_id=".
+  std::string plan;
+  if (idx & kProfileEq) plan += (idx & kProfileIn) ? "profile_id IN," : "profile_id=,";
+  if (idx & kKeyEq) plan += std::string(aux->spec->key_column) + ((idx & kKeyIn) ? " IN," : "=,");
+  if (plan.empty()) plan = "scan,";
+  plan.pop_back();
+  info->idxNum = idx;
+  info->idxStr = sqlite3_mprintf("%s", plan.c_str());
+  info->needToFreeIdxStr = 1;
+  info->estimatedCost = cost;
+  info->estimatedRows = static_cast<sqlite3_int64>(rows);
+  return SQLITE_OK;
+}
+
+int Open(sqlite3_vtab* vt, sqlite3_vtab_cursor** out) {
+  auto* c = new (std::nothrow) Cursor();
+  if (!c) return SQLITE_NOMEM;
+  c->spec = static_cast<VTab*>(vt)->aux->spec;
+  c->row.frames = &c->frames;
+  *out = c;
+  return SQLITE_OK;
+}
+
+int Close(sqlite3_vtab_cursor* c) {
+  delete static_cast<Cursor*>(c);
+  return SQLITE_OK;
+}
+
+int Filter(sqlite3_vtab_cursor* cur, int idx, const char*, int argc, sqlite3_value** argv) {
+  auto* c = static_cast<Cursor*>(cur);
+  const ModuleAux* aux = static_cast<VTab*>(cur->pVtab)->aux;
+  return GuardVtab(cur->pVtab, [&] {
+    int arg = 0;
+    c->profiles.clear();
+    if (idx & kProfileEq) {
+      if (arg >= argc) return SetVtabError(cur->pVtab, "internal error: missing profile_id argument");
+      for (int64_t id : Values(argv[arg++], idx & kProfileIn)) {
+        if (LoadedPtr p = aux->registry->Find(id)) c->profiles.push_back(std::move(p));
+      }
+    } else {
+      c->profiles = aux->registry->All();
+    }
+    c->by_key = (idx & kKeyEq) != 0;
+    if (c->by_key) {
+      if (arg >= argc) return SetVtabError(cur->pVtab, "internal error: missing key argument");
+      c->keys = Values(argv[arg++], idx & kKeyIn);
+    }
+    c->profile_pos = 0;
+    c->rowid = 0;
+    c->SeekProfile();
+    return SQLITE_OK;
+  });
+}
+
+int Next(sqlite3_vtab_cursor* cur) {
+  static_cast<Cursor*>(cur)->Next();
+  return SQLITE_OK;
+}
+
+int Eof(sqlite3_vtab_cursor* cur) { return static_cast<Cursor*>(cur)->Eof(); }
+
+int Column(sqlite3_vtab_cursor* cur, sqlite3_context* ctx, int i) {
+  auto* c = static_cast<Cursor*>(cur);
+  c->spec->columns[static_cast<size_t>(i)].emit(ctx, c->row);
+  return SQLITE_OK;
+}
+
+int Rowid(sqlite3_vtab_cursor* cur, sqlite3_int64* rowid) {
+  *rowid = static_cast<Cursor*>(cur)->rowid;
+  return SQLITE_OK;
+}
+
+sqlite3_module MakeModule() {
+  sqlite3_module m{};
+  m.iVersion = 0;
+  m.xCreate = nullptr;  // eponymous-only: the tables exist in every schema, no CREATE VIRTUAL TABLE
+  m.xConnect = Connect;
+  m.xBestIndex = BestIndex;
+  m.xDisconnect = Disconnect;
+  m.xDestroy = Disconnect;
+  m.xOpen = Open;
+  m.xClose = Close;
+  m.xFilter = Filter;
+  m.xNext = Next;
+  m.xEof = Eof;
+  m.xColumn = Column;
+  m.xRowid = Rowid;
+  return m;
+}
+
+const sqlite3_module kModule = MakeModule();
+
+}  // namespace
+
+int RegisterTables(sqlite3* db, const std::shared_ptr<Registry>& registry) {
+  for (const TableSpec& spec : AllTables()) {
+    auto* aux = new ModuleAux{&spec, registry, -1};
+    if (spec.key_column) {
+      for (size_t i = 0; i < spec.columns.size(); i++) {
+        if (std::strcmp(spec.columns[i].name, spec.key_column) == 0) aux->key_col = static_cast<int>(i);
+      }
+    }
+    int rc = sqlite3_create_module_v2(db, spec.name, &kModule, aux,
+                                      [](void* p) { delete static_cast<ModuleAux*>(p); });
+    if (rc != SQLITE_OK) return rc;  // SQLite calls the destructor on failure too
+  }
+  return SQLITE_OK;
+}
+
+}  // namespace pprofsql
