@@ -1,0 +1,120 @@
+// Shared helpers for the unit tests: a connection with the extension
+// registered, and small query helpers that fail the test on SQL errors.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+extern "C" int sqlite3_pprof_init(sqlite3* db, char** err, const sqlite3_api_routines* api);
+
+namespace pprof_test {
+
+// ../shared beside the checkout. Tests that read it fail loudly when it is missing.
+inline std::string SharedDir() {
+  const char* env = std::getenv("PPROF_SHARED_DIR");
+  return env ? env : PPROF_SHARED_DIR;
+}
+inline std::string CorpusDir() { return SharedDir() + "/corpus/dev"; }
+inline std::string SourceDir() { return PPROF_SOURCE_DIR; }
+
+inline bool Exists(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0;
+}
+
+#define ASSERT_SHARED_EXISTS(path)                                                                    \
+  ASSERT_TRUE(::pprof_test::Exists(path))                                                             \
+      << "MISSING: " << (path)                                                                        \
+      << " -- these tests read ../shared (the corpus of real profiles and go tool pprof outputs);" \
+         " it must sit beside the checkout, or set PPROF_SHARED_DIR"
+
+inline std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+inline void WriteAll(const std::string& path, const std::string& data) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(data.data(), static_cast<std::streamsize>(data.size()));
+}
+
+using Rows = std::vector<std::vector<std::string>>;
+
+class Db {
+ public:
+  Db() {
+    // SQLite hands its API table to automatic extensions, as it does to .load.
+    sqlite3_auto_extension(reinterpret_cast<void (*)()>(sqlite3_pprof_init));
+    EXPECT_EQ(sqlite3_open(":memory:", &db_), SQLITE_OK) << sqlite3_errmsg(db_);
+  }
+  ~Db() { sqlite3_close_v2(db_); }
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+  sqlite3* get() { return db_; }
+
+  // Runs `sql`; returns its rows as text ("NULL" for NULL). Records a test
+  // failure on error.
+  Rows Query(const std::string& sql) {
+    Rows rows;
+    std::string err = Try(sql, &rows);
+    EXPECT_EQ(err, "") << "SQL: " << sql;
+    return rows;
+  }
+  std::string One(const std::string& sql) {
+    Rows r = Query(sql);
+    if (r.empty() || r[0].empty()) {
+      ADD_FAILURE() << "no rows from: " << sql;
+      return "";
+    }
+    return r[0][0];
+  }
+  // Runs `sql`; returns "" on success or the error message.
+  std::string Try(const std::string& sql, Rows* rows = nullptr) {
+    const char* tail = sql.c_str();
+    while (tail && *tail) {
+      sqlite3_stmt* st = nullptr;
+      if (sqlite3_prepare_v2(db_, tail, -1, &st, &tail) != SQLITE_OK) return sqlite3_errmsg(db_);
+      if (!st) continue;
+      int rc;
+      while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (!rows) continue;
+        std::vector<std::string> row;
+        for (int i = 0; i < sqlite3_column_count(st); i++) {
+          const unsigned char* t = sqlite3_column_text(st, i);
+          row.push_back(t ? reinterpret_cast<const char*>(t) : "NULL");
+        }
+        rows->push_back(std::move(row));
+      }
+      if (rc != SQLITE_DONE) {
+        std::string e = sqlite3_errmsg(db_);
+        sqlite3_finalize(st);
+        return e;
+      }
+      sqlite3_finalize(st);
+    }
+    return "";
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+inline std::string Quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') out += "''";
+    else out += c;
+  }
+  return out + "'";
+}
+
+}  // namespace pprof_test
