@@ -41,6 +41,12 @@ class Registry {
   int64_t NextId() { return next_id_++; }
 
   ReadLimits limits;
+  // pprof's -source_path and -trim_path (':'-separated lists), set with
+  // pprof_config. They decide where pprof_source finds files and how the
+  // reports print file names. `settings_generation` changes whenever a
+  // setting does, so cached report results can tell they are stale.
+  std::string source_path, trim_path;
+  uint64_t settings_generation = 0;
 
  private:
   std::map<int64_t, LoadedPtr> by_id_;

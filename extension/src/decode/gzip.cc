@@ -21,6 +21,14 @@ std::string HumanBytes(uint64_t n) {
   return std::to_string(n) + " bytes";
 }
 
+// zlib's own messages ("invalid block type", "incorrect data check") say
+// little on their own: say first that the gzip data is corrupt.
+Status Corrupt(const z_stream& z) {
+  std::string msg = "decompressing profile: corrupt gzip data";
+  if (z.msg) msg += std::string(": ") + z.msg;
+  return Status::Error(msg);
+}
+
 }  // namespace
 
 Result<std::string> MaybeGunzip(std::string_view data, const ReadLimits& limits) {
@@ -61,7 +69,7 @@ Result<std::string> MaybeGunzip(std::string_view data, const ReadLimits& limits)
         if (z->avail_out == 0) return too_big();
         if (rc == Z_STREAM_END && z->avail_in == 0 && in_left == 0) break;
         if (rc != Z_STREAM_END && rc != Z_OK && rc != Z_BUF_ERROR) {
-          return Status::Error(std::string("decompressing profile: ") + (z->msg ? z->msg : "corrupt gzip data"));
+          return Corrupt(*z);
         }
         if (rc == Z_STREAM_END) {
           inflateReset(z.get());
@@ -92,7 +100,7 @@ Result<std::string> MaybeGunzip(std::string_view data, const ReadLimits& limits)
       continue;  // needs more output space
     }
     if (rc != Z_OK) {
-      return Status::Error(std::string("decompressing profile: ") + (z->msg ? z->msg : "corrupt gzip data"));
+      return Corrupt(*z);
     }
   }
   out.resize(produced);

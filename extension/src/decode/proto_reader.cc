@@ -3,6 +3,7 @@
 // (pprof-semantics.md §1.3-1.4): the same conditions are errors, with
 // messages that say where the problem is.
 #include <fmt/format.h>
+#include <sys/stat.h>
 
 #include <cerrno>
 #include <cstring>
@@ -38,7 +39,10 @@ class Decoder {
     for (auto& s : *m.mutable_string_table()) p_.strings.push_back(std::move(s));
     m.clear_string_table();
     if (p_.strings.empty()) {
-      return Status::Error("malformed profile: the string table is empty (entry 0 must be \"\")");
+      // Every real profile has at least "": this is some other protobuf, or
+      // bytes that happen to parse as one.
+      return Status::Error(
+          "malformed profile: the string table is empty (entry 0 must be \"\"); is this a pprof profile?");
     }
     if (!p_.strings[0].empty()) {
       return Status::Error("malformed profile: string_table[0] must be ''");
@@ -165,9 +169,15 @@ class Decoder {
       return Status::Error("malformed profile: missing sample type information");
     }
     p_.samples.reserve(m.sample_size());
-    p_.values.reserve(static_cast<size_t>(m.sample_size()) * ntypes);
-    size_t stack_total = 0;
-    for (const auto& ps : m.sample()) stack_total += ps.location_id_size();
+    // Reserve what the message holds, not samples x types: a small file of
+    // many empty samples and many types must fail on the mismatch below, not
+    // first ask for terabytes.
+    size_t stack_total = 0, value_total = 0;
+    for (const auto& ps : m.sample()) {
+      stack_total += ps.location_id_size();
+      value_total += ps.value_size();
+    }
+    p_.values.reserve(value_total);
     if (stack_total >= kNone) return Status::Error("malformed profile: too many stack frames");
     p_.stack.reserve(stack_total);
     for (int i = 0; i < m.sample_size(); i++) {
@@ -238,6 +248,9 @@ Result<std::shared_ptr<Profile>> ParseProfile(std::string_view file_bytes, const
 }
 
 Result<std::string> ReadFile(const std::string& path, uint64_t max_bytes) {
+  // Only regular files: opening a FIFO with no writer would block forever.
+  struct stat st;
+  if (stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) return Status::Error("not a regular file");
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::Error(std::string("cannot open: ") + std::strerror(errno));
   in.seekg(0, std::ios::end);
@@ -245,7 +258,7 @@ Result<std::string> ReadFile(const std::string& path, uint64_t max_bytes) {
   if (size < 0) return Status::Error("cannot read (not a regular file?)");
   if (static_cast<uint64_t>(size) > max_bytes) {
     return Status::Error(fmt::format(
-        "file is {} bytes, larger than the limit of {} (raise it with pprof_config('max_profile_bytes', N))",
+        "file is {} bytes, larger than the limit of {} bytes (raise it with pprof_config('max_profile_bytes', N))",
         size, max_bytes));
   }
   in.seekg(0, std::ios::beg);

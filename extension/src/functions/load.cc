@@ -156,7 +156,8 @@ void Config(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   GuardFunction(ctx, "pprof_config", [&] {
     Registry& reg = *RegistryOf(ctx);
     const char* key = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
-    if (key && std::strcmp(key, "max_profile_bytes") == 0) {
+    std::string k = key ? key : "";
+    if (k == "max_profile_bytes") {
       if (argc > 1) {
         sqlite3_int64 v = sqlite3_value_int64(argv[1]);
         if (sqlite3_value_numeric_type(argv[1]) != SQLITE_INTEGER || v <= 0) {
@@ -166,7 +167,17 @@ void Config(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
       }
       return sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(reg.limits.max_profile_bytes));
     }
-    ResultError(ctx, "pprof_config", fmt::format("unknown setting '{}'; known: max_profile_bytes", key ? key : ""));
+    if (k == "source_path" || k == "trim_path") {
+      std::string& value = k == "source_path" ? reg.source_path : reg.trim_path;
+      if (argc > 1) {
+        const unsigned char* t = sqlite3_value_text(argv[1]);
+        value = t ? reinterpret_cast<const char*>(t) : "";
+        reg.settings_generation++;
+      }
+      return ResultText(ctx, value);
+    }
+    ResultError(ctx, "pprof_config",
+                fmt::format("unknown setting '{}'; known: max_profile_bytes, source_path, trim_path", k));
   });
 }
 

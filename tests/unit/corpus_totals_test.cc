@@ -1,0 +1,504 @@
+// Conformance of sample totals and per-function flat values against the
+// corpus goldens (../shared/corpus/dev), whose expected numbers were printed
+// by `go tool pprof` (Go 1.19.8), never by our code.
+//
+// For every profile.proto file that MANIFEST.tsv lists (one test instance per
+// file, named after it):
+//  1. pprof_load reads it.
+//  2. Against its `-raw` golden: the sample types (type/unit, in order) equal
+//     pprof_sample_types', the type marked [dflt] is ours with is_default=1 when
+//     one is marked, and for every sample type the sum of that value column
+//     over the golden's samples equals sum(value) in pprof_samples. (-raw merges
+//     identical samples and drops all-zero ones; the sums are unaffected.)
+//  3. Against its `-top -nodecount=0` golden (else its plain `-top` golden, which
+//     shows at most 80 nodes but their exact flats): the `Type:` header is our default
+//     sample type; the `of X total` header is the sum of |value| of that type;
+//     and every row's function exists in our profile and its flat column equals
+//     our flat (sum of the default type's value over samples whose leaf frame,
+//     pprof_frames depth 0, is that function), converted and formatted the way
+//     pprof's measurement.ScaledLabel does, in the report's unit.
+//
+// Which files are profile.proto is decided from the bytes (gzip-compressed, or
+// binary that is not a legacy CPU profile), not from MANIFEST.tsv's `format`
+// column: that column marks some text heap profiles `proto` and some Go
+// profile.proto files `legacy`. Profiles whose golden of a shape is missing
+// (pprof-testdata has only -raw/-top/-traces) are checked on what exists; each
+// profile must get at least one check.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "test_util.h"
+
+namespace {
+
+using pprof_test::CorpusDir;
+using pprof_test::Db;
+using pprof_test::Quote;
+using pprof_test::ReadAll;
+using pprof_test::Rows;
+
+struct ManifestRow {
+  std::string group, profile, command, golden, format;
+};
+
+std::vector<std::string> Split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  for (;;) {
+    size_t pos = s.find(sep, start);
+    out.push_back(s.substr(start, pos == std::string::npos ? std::string::npos : pos - start));
+    if (pos == std::string::npos) return out;
+    start = pos + 1;
+  }
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines = Split(text, '\n');
+  if (!lines.empty() && lines.back().empty()) lines.pop_back();
+  return lines;
+}
+
+// Whitespace-separated words.
+std::vector<std::string> Words(const std::string& s) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && s[i] == ' ') i++;
+    size_t j = i;
+    while (j < s.size() && s[j] != ' ') j++;
+    if (j > i) out.push_back(s.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+bool StartsWith(const std::string& s, const std::string& prefix) { return s.compare(0, prefix.size(), prefix) == 0; }
+bool EndsWith(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+bool Contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+std::vector<ManifestRow> ReadManifest() {
+  std::vector<ManifestRow> rows;
+  std::string text = ReadAll(CorpusDir() + "/MANIFEST.tsv");
+  std::vector<std::string> lines = Lines(text);
+  for (size_t i = 1; i < lines.size(); i++) {  // line 0 is the header
+    std::vector<std::string> f = Split(lines[i], '\t');
+    if (f.size() < 5) continue;
+    rows.push_back({f[0], f[1], f[2], f[3], f[4]});
+  }
+  return rows;
+}
+
+// profile.proto, decided from the bytes: gzip-compressed (every legacy file in
+// the corpus is uncompressed), or binary that does not start with the zero
+// words of a legacy CPU profile.
+bool LooksLikeProto(const std::string& path) {
+  std::string bytes = ReadAll(path);
+  if (bytes.size() >= 2 && static_cast<unsigned char>(bytes[0]) == 0x1f &&
+      static_cast<unsigned char>(bytes[1]) == 0x8b) {
+    return true;
+  }
+  if (bytes.empty() || bytes[0] == '\0') return false;
+  size_t n = std::min<size_t>(bytes.size(), 64);
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = static_cast<unsigned char>(bytes[i]);
+    if (!(c == '\n' || c == '\r' || c == '\t' || (c >= 0x20 && c < 0x7f))) return true;
+  }
+  return false;  // text: a legacy heap, contention or thread profile
+}
+
+// The distinct profile.proto files the manifest lists, in manifest order.
+std::vector<std::string> ProtoProfiles() {
+  std::vector<std::string> out;
+  std::set<std::string> seen;
+  for (const ManifestRow& r : ReadManifest()) {
+    if (!seen.insert(r.profile).second) continue;
+    if (LooksLikeProto(CorpusDir() + "/" + r.profile)) out.push_back(r.profile);
+  }
+  return out;
+}
+
+const ManifestRow* FindGolden(const std::vector<ManifestRow>& rows, const std::string& profile,
+                              const std::string& must_contain) {
+  for (const ManifestRow& r : rows) {
+    if (r.profile != profile || !Contains(r.command, must_contain)) continue;
+    if (Contains(r.command, "-diff_base") || Contains(r.command, "-base") || Contains(r.command, "-sample_index")) {
+      continue;
+    }
+    return &r;
+  }
+  return nullptr;
+}
+
+// ---------------------------------------------------------------------------
+// -raw golden
+
+struct RawGolden {
+  std::vector<std::string> types;  // "type/unit"
+  std::string dflt;                // type/unit marked [dflt], or ""
+  std::vector<long long> sums;
+  size_t samples = 0;
+};
+
+::testing::AssertionResult ParseRaw(const std::string& text, RawGolden* out) {
+  std::vector<std::string> lines = Lines(text);
+  size_t i = 0;
+  while (i < lines.size() && lines[i] != "Samples:") i++;
+  if (i + 1 >= lines.size()) return ::testing::AssertionFailure() << "no `Samples:` line";
+  for (std::string w : Words(lines[i + 1])) {
+    const std::string mark = "[dflt]";
+    if (w.size() > mark.size() && w.compare(w.size() - mark.size(), mark.size(), mark) == 0) {
+      w.resize(w.size() - mark.size());
+      out->dflt = w;
+    }
+    out->types.push_back(w);
+  }
+  if (out->types.empty()) return ::testing::AssertionFailure() << "no sample types after `Samples:`";
+  out->sums.assign(out->types.size(), 0);
+  for (i += 2; i < lines.size() && lines[i] != "Locations"; i++) {
+    const std::string& l = lines[i];
+    if (StartsWith(l, std::string(16, ' ')) && Contains(l, "[")) continue;  // label line
+    size_t colon = l.find(':');
+    if (colon == std::string::npos) return ::testing::AssertionFailure() << "bad sample line: " << l;
+    std::vector<std::string> vals = Words(l.substr(0, colon));
+    if (vals.size() != out->types.size()) {
+      return ::testing::AssertionFailure() << "sample line has " << vals.size() << " values, want "
+                                           << out->types.size() << ": " << l;
+    }
+    for (size_t k = 0; k < vals.size(); k++) {
+      char* end = nullptr;
+      long long v = std::strtoll(vals[k].c_str(), &end, 10);
+      if (!end || *end) return ::testing::AssertionFailure() << "bad value `" << vals[k] << "` in: " << l;
+      out->sums[k] += v;
+    }
+    out->samples++;
+  }
+  if (i == lines.size()) return ::testing::AssertionFailure() << "no `Locations` line";
+  return ::testing::AssertionSuccess();
+}
+
+// ---------------------------------------------------------------------------
+// -top golden
+
+struct TopRow {
+  std::string flat;  // as printed, e.g. 1.24s
+  std::string name;  // without " (inline)" / " (partial-inline)"
+  std::string line;
+};
+
+struct TopGolden {
+  std::string type;   // from `Type: `
+  std::string total;  // from `... of X total`
+  std::vector<TopRow> rows;
+};
+
+::testing::AssertionResult ParseTop(const std::string& text, TopGolden* out) {
+  std::vector<std::string> lines = Lines(text);
+  size_t i = 0;
+  for (; i < lines.size(); i++) {
+    const std::string& l = lines[i];
+    if (StartsWith(l, "Type: ")) out->type = l.substr(6);
+    if (StartsWith(l, "Showing nodes accounting for ")) {
+      size_t of = l.rfind(" of ");
+      size_t total = l.rfind(" total");
+      if (of == std::string::npos || total == std::string::npos || total < of) {
+        return ::testing::AssertionFailure() << "bad `Showing` line: " << l;
+      }
+      out->total = l.substr(of + 4, total - of - 4);
+    }
+    if (l == "      flat  flat%   sum%        cum   cum%") break;
+  }
+  if (i == lines.size()) return ::testing::AssertionFailure() << "no `flat  flat%` header row";
+  for (i++; i < lines.size(); i++) {
+    const std::string& l = lines[i];
+    // Five columns separated by runs of spaces, then two spaces and the name.
+    size_t p = 0;
+    std::vector<std::string> cols;
+    for (int c = 0; c < 5; c++) {
+      while (p < l.size() && l[p] == ' ') p++;
+      size_t q = p;
+      while (q < l.size() && l[q] != ' ') q++;
+      if (q == p) return ::testing::AssertionFailure() << "short top row: " << l;
+      cols.push_back(l.substr(p, q - p));
+      p = q;
+    }
+    if (l.compare(p, 2, "  ") != 0 || p + 2 >= l.size()) {
+      return ::testing::AssertionFailure() << "no name after the columns: " << l;
+    }
+    std::string name = l.substr(p + 2);
+    for (const std::string suffix : {" (inline)", " (partial-inline)"}) {
+      if (name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
+        name.resize(name.size() - suffix.size());
+        break;
+      }
+    }
+    out->rows.push_back({cols[0], name, l});
+  }
+  if (out->type.empty()) return ::testing::AssertionFailure() << "no `Type:` line";
+  return ::testing::AssertionSuccess();
+}
+
+// pprof's measurement units (internal/measurement/measurement.go, vendored in
+// Go 1.19): memory and time.
+struct UnitDef {
+  const char* canonical;
+  std::vector<std::string> aliases;
+  double factor;
+};
+const std::vector<UnitDef>& MemoryUnits() {
+  static const std::vector<UnitDef> u = {{"B", {"b", "byte"}, 1},
+                                         {"kB", {"kb", "kbyte", "kilobyte"}, double(1ull << 10)},
+                                         {"MB", {"mb", "mbyte", "megabyte"}, double(1ull << 20)},
+                                         {"GB", {"gb", "gbyte", "gigabyte"}, double(1ull << 30)},
+                                         {"TB", {"tb", "tbyte", "terabyte"}, double(1ull << 40)},
+                                         {"PB", {"pb", "pbyte", "petabyte"}, double(1ull << 50)}};
+  return u;
+}
+const std::vector<UnitDef>& TimeUnits() {
+  static const std::vector<UnitDef> u = {{"ns", {"ns", "nanosecond"}, 1},
+                                         {"us", {"us", "microsecond"}, 1e3},
+                                         {"ms", {"ms", "millisecond"}, 1e6},
+                                         {"s", {"s", "sec", "second"}, 1e9},
+                                         {"hrs", {"hour", "hr"}, 3600e9}};
+  return u;
+}
+// measurement.sniffUnit: lower-cased, a trailing "s" dropped when longer than 2.
+const UnitDef* Sniff(const std::vector<UnitDef>& units, std::string unit) {
+  for (char& c : unit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (unit.size() > 2 && unit.back() == 's') unit.pop_back();
+  for (const UnitDef& u : units) {
+    for (const std::string& a : u.aliases) {
+      if (a == unit) return &u;
+    }
+  }
+  return nullptr;
+}
+const UnitDef* ByCanonical(const std::vector<UnitDef>& units, const std::string& name) {
+  for (const UnitDef& u : units) {
+    if (name == u.canonical) return &u;
+  }
+  return nullptr;
+}
+
+// Formats `value` (in `sample_unit`) the way pprof printed `golden` (a
+// ScaledLabel in the report's unit): the unit suffix is taken from `golden`.
+// Returns false with *why set when the golden's unit cannot be used.
+bool FormatLike(long long value, const std::string& sample_unit, const std::string& golden, std::string* out,
+                std::string* why) {
+  size_t end = golden.size();
+  while (end > 0 && std::isalpha(static_cast<unsigned char>(golden[end - 1]))) end--;
+  std::string suffix = golden.substr(end);
+  double scaled = static_cast<double>(value);
+  if (!suffix.empty()) {
+    const UnitDef* from = nullptr;
+    const UnitDef* to = nullptr;
+    for (const auto* units : {&MemoryUnits(), &TimeUnits()}) {
+      if ((from = Sniff(*units, sample_unit)) != nullptr) {
+        to = ByCanonical(*units, suffix);
+        break;
+      }
+    }
+    if (!from || !to) {
+      *why = "cannot convert sample unit `" + sample_unit + "` to the golden's unit `" + suffix + "`";
+      return false;
+    }
+    scaled = static_cast<double>(value) * from->factor / to->factor;
+  }
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.2f", scaled);
+  std::string s = buf;
+  if (s.size() > 3 && s.compare(s.size() - 3, 3, ".00") == 0) s.resize(s.size() - 3);
+  if (s == "0" || s == "-0") {
+    *out = "0";
+  } else {
+    *out = s + suffix;
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------------------
+
+// pprof's node name at function granularity (graph.go, NodeInfo.NameComponents
+// with addresses and line numbers aggregated away): the function name, else
+// `[` + filepath.Base(mapping file) + `]`, else `<unknown>`. Arguments are
+// query texts ("NULL" for NULL).
+std::string NodeName(const std::string& function_name, const std::string& mapping_file) {
+  if (function_name != "NULL" && !function_name.empty()) return function_name;
+  if (mapping_file == "NULL" || mapping_file.empty()) return "<unknown>";
+  std::string f = mapping_file;
+  while (f.size() > 1 && f.back() == '/') f.pop_back();
+  size_t slash = f.rfind('/');
+  if (slash != std::string::npos && f.size() > 1) f = f.substr(slash + 1);
+  return "[" + f + "]";
+}
+
+std::atomic<int> g_instances_done{0};
+std::atomic<long long> g_pairs_checked{0};
+std::atomic<long long> g_checks{0};
+
+std::string TestName(const ::testing::TestParamInfo<std::string>& info) {
+  std::string s;
+  for (char c : info.param) s += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  return s;
+}
+
+class CorpusTotals : public ::testing::TestWithParam<std::string> {};
+
+TEST(CorpusTotalsSetup, CorpusPresentAndHasProtoProfiles) {
+  ASSERT_SHARED_EXISTS(CorpusDir());
+  ASSERT_SHARED_EXISTS(CorpusDir() + "/MANIFEST.tsv");
+  std::vector<std::string> profiles = ProtoProfiles();
+  EXPECT_GE(profiles.size(), 10u) << "too few profile.proto files found in MANIFEST.tsv";
+  // Report (without failing) where the manifest's format column disagrees with the bytes.
+  std::set<std::string> proto(profiles.begin(), profiles.end());
+  std::set<std::string> noted;
+  for (const ManifestRow& r : ReadManifest()) {
+    bool is_proto = proto.count(r.profile) > 0;
+    if ((r.format == "proto") != is_proto && noted.insert(r.profile).second) {
+      std::cout << "[ NOTE     ] MANIFEST.tsv says format=" << r.format << " for " << r.profile
+                << " but its bytes are " << (is_proto ? "profile.proto" : "a legacy format") << "\n";
+    }
+  }
+}
+
+TEST_P(CorpusTotals, RawSumsAndTopFlatMatchPprof) {
+  const std::string dir = CorpusDir();
+  ASSERT_SHARED_EXISTS(dir + "/MANIFEST.tsv");
+  const std::string profile = GetParam();
+  const std::string path = dir + "/" + profile;
+  ASSERT_SHARED_EXISTS(path);
+  const std::vector<ManifestRow> manifest = ReadManifest();
+
+  Db db;
+  std::string id = db.One("SELECT pprof_load(" + Quote(path) + ")");
+  ASSERT_FALSE(id.empty()) << "pprof_load failed for " << path;
+  const std::string pid = " profile_id=" + id + " ";
+
+  Rows types = db.Query("SELECT sample_index, type, unit, is_default FROM pprof_sample_types WHERE" + pid +
+                        "ORDER BY sample_index");
+  ASSERT_FALSE(types.empty()) << "no sample types";
+
+  int checks = 0;
+
+  // --- 2. -raw totals
+  if (const ManifestRow* raw = FindGolden(manifest, profile, " -raw ")) {
+    SCOPED_TRACE("golden " + raw->golden + " (" + raw->command + ")");
+    RawGolden g;
+    ASSERT_TRUE(ParseRaw(ReadAll(dir + "/" + raw->golden), &g));
+    ASSERT_EQ(g.types.size(), types.size()) << "number of sample types";
+    for (size_t i = 0; i < types.size(); i++) {
+      EXPECT_EQ(types[i][1] + "/" + types[i][2], g.types[i]) << "sample type " << i;
+      std::string sum = db.One("SELECT coalesce(sum(value), 0) FROM pprof_samples WHERE" + pid +
+                               "AND sample_index=" + std::to_string(i));
+      EXPECT_EQ(sum, std::to_string(g.sums[i])) << "sum of sample type " << i << " (" << g.types[i] << ") over "
+                                                << g.samples << " golden samples";
+      checks++;
+    }
+    if (!g.dflt.empty()) {
+      std::string ours = db.One("SELECT type || '/' || unit FROM pprof_sample_types WHERE" + pid + "AND is_default=1");
+      EXPECT_EQ(ours, g.dflt) << "the type -raw marks [dflt]";
+    }
+  }
+
+  // --- 3. -top -nodecount=0 per-function flat
+  // A `-top -nodecount=0` golden lists every node above the node fraction. Without
+  // one, the plain `-top` golden (at most 80 nodes) still shows exact flats.
+  const ManifestRow* top = FindGolden(manifest, profile, "-top -nodecount=0");
+  const bool complete = top != nullptr;
+  if (!top) top = FindGolden(manifest, profile, "-top " + profile);
+  if (top && !complete && !EndsWith(top->command, "-top " + profile)) top = nullptr;  // other options
+  if (top) {
+    SCOPED_TRACE("golden " + top->golden + " (" + top->command + ")");
+    TopGolden g;
+    ASSERT_TRUE(ParseTop(ReadAll(dir + "/" + top->golden), &g));
+    Rows dflt = db.Query("SELECT sample_index, type, unit FROM pprof_sample_types WHERE" + pid + "AND is_default=1");
+    ASSERT_EQ(dflt.size(), 1u) << "exactly one default sample type";
+    const std::string di = dflt[0][0], dtype = dflt[0][1], dunit = dflt[0][2];
+    EXPECT_EQ(dtype, g.type) << "the default sample type (pprof's `Type:`)";
+
+    // Our flat per node: the leaf frame's function name, grouped by name. A leaf
+    // frame without a function is pprof's `[mapping file base name]` node, or
+    // `<unknown>` without a mapping.
+    std::map<std::string, long long> flat;
+    for (const auto& r :
+         db.Query("SELECT f.function_name, m.filename, sum(s.value) FROM pprof_frames f JOIN pprof_samples s "
+                  "ON s.profile_id=f.profile_id AND s.sample_id=f.sample_id "
+                  "LEFT JOIN pprof_mappings m ON m.profile_id=f.profile_id AND m.mapping_id=f.mapping_id "
+                  "WHERE f.profile_id=" + id + " AND f.depth=0 AND s.sample_index=" + di +
+                  " GROUP BY f.function_name, m.filename")) {
+      flat[NodeName(r[0], r[1])] += std::stoll(r[2]);
+    }
+    // Every node name our profile can produce: its function names, and the
+    // names of frames without a function.
+    std::set<std::string> names;
+    for (const auto& r : db.Query("SELECT DISTINCT name FROM pprof_functions WHERE" + pid)) names.insert(r[0]);
+    for (const auto& r :
+         db.Query("SELECT DISTINCT m.filename FROM pprof_frames f LEFT JOIN pprof_mappings m "
+                  "ON m.profile_id=f.profile_id AND m.mapping_id=f.mapping_id "
+                  "WHERE f.profile_id=" + id + " AND coalesce(f.function_name, '') = ''")) {
+      names.insert(NodeName("NULL", r[0]));
+    }
+
+    // The report's total: sum of |value| of the default type.
+    std::string total = db.One("SELECT coalesce(sum(abs(value)), 0) FROM pprof_samples WHERE" + pid +
+                               "AND sample_index=" + di);
+    if (!g.total.empty()) {
+      std::string ours, why;
+      ASSERT_TRUE(FormatLike(std::stoll(total), dunit, g.total, &ours, &why)) << why;
+      EXPECT_EQ(ours, g.total) << "the report total (exact: " << total << " " << dunit << ")";
+      checks++;
+    }
+
+    int pairs = 0;
+    for (const TopRow& row : g.rows) {
+      if (!names.count(row.name)) {
+        ADD_FAILURE() << "golden row's node `" << row.name << "` is not a function (or function-less frame) "
+                      << "of our profile: " << row.line;
+        continue;
+      }
+      long long ours = flat.count(row.name) ? flat[row.name] : 0;
+      std::string text, why;
+      if (!FormatLike(ours, dunit, row.flat, &text, &why)) {
+        ADD_FAILURE() << why << ": " << row.line;
+        continue;
+      }
+      EXPECT_EQ(text, row.flat) << "flat of `" << row.name << "` (ours exactly " << ours << " " << dunit
+                                << "); golden row: " << row.line;
+      pairs++;
+    }
+    EXPECT_GT(pairs, 0) << "no (function, flat) pair checked";
+    EXPECT_EQ(static_cast<size_t>(pairs), g.rows.size()) << "every golden row is checked";
+    checks += pairs;
+    g_pairs_checked += pairs;
+    RecordProperty("flat_pairs_checked", pairs);
+  }
+
+  EXPECT_GT(checks, 0) << "neither a -raw nor a -top -nodecount=0 golden could be checked for " << profile;
+  RecordProperty("checks", checks);
+  g_checks += checks;
+
+  // The last instance to run (in a run of all of them) checks the overall count.
+  static const size_t kInstances = ProtoProfiles().size();
+  if (static_cast<size_t>(++g_instances_done) == kInstances) {
+    std::cout << "[ CORPUS   ] " << kInstances << " profile.proto files, " << g_pairs_checked.load()
+              << " (profile, function) flat pairs checked, " << g_checks.load() << " checks in all\n";
+    EXPECT_GT(g_pairs_checked.load(), 300) << "too few (profile, function) pairs checked overall";
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Corpus, CorpusTotals, ::testing::ValuesIn(ProtoProfiles()), TestName);
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(CorpusTotals);
+
+}  // namespace
