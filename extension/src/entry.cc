@@ -25,8 +25,13 @@ int sqlite3_pprof_init(sqlite3* db, char** err, const sqlite3_api_routines* api)
   try {
     auto registry = std::make_shared<pprofsql::Registry>();
     int rc = pprofsql::RegisterTables(db, registry);
+    if (rc == SQLITE_OK) rc = pprofsql::RegisterSourceTable(db, registry);
     if (rc == SQLITE_OK) rc = pprofsql::RegisterLoadFunctions(db, registry);
     if (rc == SQLITE_OK) rc = pprofsql::RegisterFormatFunctions(db);
+    if (rc == SQLITE_OK) rc = pprofsql::RegisterRawFunctions(db);
+    if (rc == SQLITE_OK) rc = pprofsql::RegisterPrepareFunction(db, registry);
+    if (rc == SQLITE_OK) rc = pprofsql::RegisterRegexpFunctions(db);
+    if (rc == SQLITE_OK) rc = pprofsql::RegisterViewFunctions(db);
     if (rc != SQLITE_OK) {
       *err = sqlite3_mprintf("pprof: cannot register: %s", sqlite3_errmsg(db));
       return rc;

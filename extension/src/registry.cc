@@ -23,7 +23,14 @@ LoadedPtr Registry::FindByName(const std::string& name) const {
 
 LoadedPtr Registry::FindByRealPath(const std::string& real_path) const {
   for (const auto& [id, p] : by_id_) {
-    if (p->real_path == real_path) return p;
+    if (!p->prepared && p->real_path == real_path) return p;
+  }
+  return nullptr;
+}
+
+LoadedPtr Registry::FindPrepared(const std::string& key) const {
+  for (const auto& [id, p] : by_id_) {
+    if (p->prepared && p->prepare_key == key) return p;
   }
   return nullptr;
 }
@@ -31,8 +38,29 @@ LoadedPtr Registry::FindByRealPath(const std::string& real_path) const {
 void Registry::Put(LoadedProfile entry) {
   int64_t id = entry.id;
   by_id_[id] = std::make_shared<const LoadedProfile>(std::move(entry));
+  cache_.clear();
 }
 
-bool Registry::Remove(int64_t id) { return by_id_.erase(id) > 0; }
+std::shared_ptr<const void> Registry::CacheGet(const std::string& key) const {
+  for (size_t i = 0; i < cache_.size(); i++) {
+    if (cache_[i].first == key) {
+      auto entry = std::move(cache_[i]);
+      cache_.erase(cache_.begin() + static_cast<std::ptrdiff_t>(i));
+      cache_.push_back(std::move(entry));
+      return cache_.back().second;
+    }
+  }
+  return nullptr;
+}
+
+void Registry::CachePut(const std::string& key, std::shared_ptr<const void> value) const {
+  if (cache_.size() >= kCacheEntries) cache_.erase(cache_.begin());
+  cache_.emplace_back(key, std::move(value));
+}
+
+bool Registry::Remove(int64_t id) {
+  cache_.clear();
+  return by_id_.erase(id) > 0;
+}
 
 }  // namespace pprofsql

@@ -24,6 +24,15 @@ struct LoadedProfile {
   int64_t mtime_ns = 0;
   uint64_t inode = 0;
   std::shared_ptr<const Profile> profile;
+
+  // Set by pprof_prepare on the profiles it makes: `profile` is then what
+  // pprof reports on (merged, drop_frames applied, filtered), `unfiltered` is
+  // the same before the filters (pprof's Total is computed there), and
+  // `active_filters` lists the filters for the report's header.
+  bool prepared = false;
+  std::shared_ptr<const Profile> unfiltered;
+  std::vector<std::string> active_filters;
+  std::string prepare_key;  // the sources and options it was made from
 };
 
 using LoadedPtr = std::shared_ptr<const LoadedProfile>;
@@ -35,10 +44,15 @@ class Registry {
   LoadedPtr Find(int64_t id) const;
   LoadedPtr FindByName(const std::string& name) const;
   LoadedPtr FindByRealPath(const std::string& real_path) const;
+  LoadedPtr FindPrepared(const std::string& prepare_key) const;
   // Adds (or replaces, when `entry.id` is already loaded) a profile.
   void Put(LoadedProfile entry);
   bool Remove(int64_t id);
   int64_t NextId() { return next_id_++; }
+
+  // A small cache of computed results (report graphs), most recent last.
+  std::shared_ptr<const void> CacheGet(const std::string& key) const;
+  void CachePut(const std::string& key, std::shared_ptr<const void> value) const;
 
   ReadLimits limits;
   // pprof's -source_path and -trim_path (':'-separated lists), set with
@@ -50,6 +64,8 @@ class Registry {
 
  private:
   std::map<int64_t, LoadedPtr> by_id_;
+  static constexpr size_t kCacheEntries = 16;
+  mutable std::vector<std::pair<std::string, std::shared_ptr<const void>>> cache_;
   int64_t next_id_ = 1;
 };
 

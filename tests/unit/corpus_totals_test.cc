@@ -15,8 +15,11 @@
 //     sample type; the `of X total` header is the sum of |value| of that type;
 //     and every row's function exists in our profile and its flat column equals
 //     our flat (sum of the default type's value over samples whose leaf frame,
-//     pprof_frames depth 0, is that function), converted and formatted the way
-//     pprof's measurement.ScaledLabel does, in the report's unit.
+//     pprof_frames depth 0, is that function; a leaf frame without a function is
+//     pprof's `[mapping base name]` or `<unknown>` node), converted and formatted the way
+//     pprof's measurement.ScaledLabel does, in the report's unit. With
+//     -nodecount=0, a function of ours the golden does not show must have a flat
+//     below pprof's node cutoff.
 //
 // Which files are profile.proto is decided from the bytes (gzip-compressed, or
 // binary that is not a legacy CPU profile), not from MANIFEST.tsv's `format`
@@ -477,6 +480,24 @@ TEST_P(CorpusTotals, RawSumsAndTopFlatMatchPprof) {
       EXPECT_EQ(text, row.flat) << "flat of `" << row.name << "` (ours exactly " << ours << " " << dunit
                                 << "); golden row: " << row.line;
       pairs++;
+    }
+    // -nodecount=0 lists every node whose |cum| reaches the node cutoff
+    // (report.go newTrimmedGraph: 0.005 of the flat sum over all nodes, i.e. of
+    // the samples with a stack), so a node of ours missing from it has
+    // |flat| <= |cum| < cutoff (and flat 0 when the cutoff is 0).
+    if (complete) {
+      long long graph_total = std::stoll(db.One("SELECT coalesce(sum(value), 0) FROM pprof_samples WHERE" + pid +
+                                                "AND sample_index=" + di + " AND stack_depth > 0"));
+      long long cutoff = std::llabs(static_cast<long long>(static_cast<double>(graph_total) * 0.005));
+      std::set<std::string> shown;
+      for (const TopRow& row : g.rows) shown.insert(row.name);
+      for (const auto& [name, v] : flat) {
+        if (shown.count(name)) continue;
+        EXPECT_LT(std::llabs(v), std::max(cutoff, 1LL))
+            << "`" << name << "` has flat " << v << " " << dunit << " but is not in the golden (node cutoff "
+            << cutoff << ")";
+        checks++;
+      }
     }
     EXPECT_GT(pairs, 0) << "no (function, flat) pair checked";
     EXPECT_EQ(static_cast<size_t>(pairs), g.rows.size()) << "every golden row is checked";

@@ -222,6 +222,58 @@ class Decoder {
   std::string error_;
 };
 
+// Reads a varint at b[*pos], advancing *pos; false if malformed or cut short.
+bool ReadVarint(std::string_view b, size_t* pos, uint64_t* out) {
+  uint64_t v = 0;
+  for (int shift = 0; shift < 64 && *pos < b.size(); shift += 7) {
+    const auto byte = static_cast<unsigned char>(b[(*pos)++]);
+    v |= static_cast<uint64_t>(byte & 0x7f) << shift;
+    if (byte < 0x80) {
+      *out = v;
+      return true;
+    }
+  }
+  return false;
+}
+
+// Two profiles concatenated (`cat a.pb b.pb`, or two gzip members) are one
+// valid protobuf message, which protobuf would merge without a word. Go's
+// decoder catches it: a time_nanos (field 9) arriving when time_nanos is
+// already nonzero means a second profile (errConcatProfile,
+// pprof-semantics.md §1.2). This walks the top-level fields to do the same.
+bool IsConcatenated(std::string_view b) {
+  size_t pos = 0;
+  uint64_t time_nanos = 0;
+  while (pos < b.size()) {
+    uint64_t tag, v;
+    if (!ReadVarint(b, &pos, &tag)) return false;
+    switch (tag & 7) {
+      case 0:
+        if (!ReadVarint(b, &pos, &v)) return false;
+        if (tag >> 3 == 9) {
+          if (time_nanos != 0) return true;
+          time_nanos = v;
+        }
+        break;
+      case 1:
+        if (b.size() - pos < 8) return false;
+        pos += 8;
+        break;
+      case 2:
+        if (!ReadVarint(b, &pos, &v) || v > b.size() - pos) return false;
+        pos += static_cast<size_t>(v);
+        break;
+      case 5:
+        if (b.size() - pos < 4) return false;
+        pos += 4;
+        break;
+      default:  // groups: not pprof's, and protobuf skipped them
+        return false;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 Result<std::shared_ptr<Profile>> DecodeProfile(std::string_view bytes) {
@@ -233,6 +285,9 @@ Result<std::shared_ptr<Profile>> DecodeProfile(std::string_view bytes) {
   if (!m.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
     return Status::Error("parsing profile: not a valid profile.proto message (corrupt or truncated protobuf, "
                          "or not a pprof profile)");
+  }
+  if (IsConcatenated(bytes)) {
+    return Status::Error("parsing profile: concatenated profiles detected (the file holds more than one profile)");
   }
   auto p = std::make_shared<Profile>();
   Decoder d(*p);

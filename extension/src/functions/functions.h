@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "base/sqlite_api.h"
+#include "base/status.h"
 #include "registry.h"
 
 namespace pprofsql {
@@ -12,6 +13,24 @@ int RegisterLoadFunctions(sqlite3* db, const std::shared_ptr<Registry>& registry
 
 // pprof_format, pprof_percentage, pprof_output_unit (functions/format.cc).
 int RegisterFormatFunctions(sqlite3* db);
+
+// regexp (the REGEXP operator) and pprof_match (functions/regexp_functions.cc).
+int RegisterRegexpFunctions(sqlite3* db);
+
+// pprof_source and pprof_source_error (tables/source_table.cc).
+int RegisterSourceTable(sqlite3* db, const std::shared_ptr<Registry>& registry);
+
+// pprof_prepare (functions/prepare.cc).
+// PrepareProfile is its body: the profile pprof reports on, from loaded
+// profiles `ids` ("1" or "1,2") and pprof flags (filters, -base, ...).
+Result<LoadedProfile> PrepareProfile(const Registry& reg, const std::string& ids, const std::string& options);
+int RegisterPrepareFunction(sqlite3* db, const std::shared_ptr<Registry>& registry);
+
+// pprof_go_time, pprof_go_duration: Go's time formatting for -raw (functions/raw_functions.cc).
+int RegisterRawFunctions(sqlite3* db);
+
+// pprof_option and pprof_format_scaled, helpers of the views (functions/view_functions.cc).
+int RegisterViewFunctions(sqlite3* db);
 
 // Creates the bundled TEMP views from sql/*.sql (generated sql_bundle.cc).
 int InstallViews(sqlite3* db, char** err);

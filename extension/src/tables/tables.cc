@@ -306,8 +306,14 @@ std::vector<TableSpec> MakeTables() {
 
 }  // namespace
 
+std::vector<TableSpec> ReportTables();  // tables/report_tables.cc
+
 const std::vector<TableSpec>& AllTables() {
-  static const std::vector<TableSpec> tables = MakeTables();
+  static const std::vector<TableSpec> tables = [] {
+    std::vector<TableSpec> all = MakeTables();
+    for (TableSpec& t : ReportTables()) all.push_back(std::move(t));
+    return all;
+  }();
   return tables;
 }
 

@@ -7,6 +7,7 @@
 //   0x2  <key column> = ? (or IN, with 0x8)       the parent id(s)
 //   0x4  the profile_id value is an IN list (sqlite3_vtab_in)
 //   0x8  the key value is an IN list
+//   0x10 << j  computed tables: parameter j = ?     the parameter's value
 //
 // Without 0x1 every loaded profile is scanned; without 0x2 every parent of
 // each profile. With 0x2 only the named parents are visited, by hash lookup,
@@ -17,12 +18,14 @@
 #include <cstring>
 #include <string>
 
+#include <fmt/format.h>
+
 #include "base/sqlite_util.h"
 
 namespace pprofsql {
 namespace {
 
-enum : int { kProfileEq = 1, kKeyEq = 2, kProfileIn = 4, kKeyIn = 8 };
+enum : int { kProfileEq = 1, kKeyEq = 2, kProfileIn = 4, kKeyIn = 8, kParam0 = 16 };
 
 struct ModuleAux {
   const TableSpec* spec;
@@ -36,7 +39,8 @@ struct VTab : sqlite3_vtab {
 
 uint32_t ParentCount(const Profile& p, ParentKind k) {
   switch (k) {
-    case ParentKind::kProfile: return 1;
+    case ParentKind::kProfile:
+    case ParentKind::kComputed: return 1;
     case ParentKind::kSample: return static_cast<uint32_t>(p.samples.size());
     case ParentKind::kLocation: return static_cast<uint32_t>(p.locations.size());
     case ParentKind::kFunction: return static_cast<uint32_t>(p.functions.size());
@@ -48,7 +52,8 @@ uint32_t ParentCount(const Profile& p, ParentKind k) {
 bool FindParent(const Profile& p, ParentKind k, int64_t id, uint32_t* index) {
   const std::unordered_map<uint64_t, uint32_t>* map = nullptr;
   switch (k) {
-    case ParentKind::kProfile: return false;
+    case ParentKind::kProfile:
+    case ParentKind::kComputed: return false;
     case ParentKind::kSample:  // sample ids are 1-based positions
       if (id < 1 || static_cast<uint64_t>(id) > p.samples.size()) return false;
       *index = static_cast<uint32_t>(id - 1);
@@ -65,6 +70,9 @@ bool FindParent(const Profile& p, ParentKind k, int64_t id, uint32_t* index) {
 
 struct Cursor : sqlite3_vtab_cursor {
   const TableSpec* spec = nullptr;
+  const Registry* registry = nullptr;
+  std::vector<std::string> params;          // computed tables: parameter values
+  std::shared_ptr<const void> computed;     // computed tables: the current profile's rows
   std::vector<LoadedPtr> profiles;  // snapshot: unloading mid-scan is safe
   size_t profile_pos = 0;
   bool by_key = false;
@@ -91,7 +99,9 @@ struct Cursor : sqlite3_vtab_cursor {
       }
       row.parent = index;
       row.child = 0;
-      if (spec->expand_frames) {
+      if (spec->computed) {
+        child_count = spec->computed->row_count(computed.get());
+      } else if (spec->expand_frames) {
         ExpandFrames(p, index, frames);
         child_count = static_cast<uint32_t>(frames.size());
       } else {
@@ -102,22 +112,46 @@ struct Cursor : sqlite3_vtab_cursor {
   }
 
   // Moves to the first row of profile_pos or a later profile.
-  void SeekProfile() {
+  Status SeekProfile() {
     for (; profile_pos < profiles.size(); profile_pos++) {
       row.loaded = profiles[profile_pos].get();
       row.p = row.loaded->profile.get();
+      if (spec->computed) {
+        auto r = Compute();
+        if (!r.ok()) return r;
+      }
       parent_pos = 0;
-      if (SeekParent()) return;
+      if (SeekParent()) return Status();
     }
+    return Status();
   }
 
-  void Next() {
+  // Computes (or finds in the cache) a computed table's rows for this profile.
+  Status Compute() {
+    std::string key = fmt::format("{}\x1f{}\x1f{}\x1f{}", spec->computed->cache_name, row.loaded->id,
+                                  static_cast<const void*>(row.p), registry->settings_generation);
+    for (const std::string& p : params) key += "\x1f" + p;
+    computed = registry->CacheGet(key);
+    if (!computed) {
+      auto r = spec->computed->compute(*row.loaded, *registry, params);
+      if (!r.ok()) {
+        return Status::Error(fmt::format("{}: profile {} ({}): {}", spec->name, row.loaded->id, row.loaded->name,
+                                         r.status().message()));
+      }
+      computed = std::move(r.value());
+      registry->CachePut(key, computed);
+    }
+    row.computed = computed.get();
+    return Status();
+  }
+
+  Status Next() {
     rowid++;
-    if (++row.child < child_count) return;
+    if (++row.child < child_count) return Status();
     parent_pos++;
-    if (SeekParent()) return;
+    if (SeekParent()) return Status();
     profile_pos++;
-    SeekProfile();
+    return SeekProfile();
   }
 };
 
@@ -154,6 +188,9 @@ int Connect(sqlite3* db, void* paux, int, const char* const*, sqlite3_vtab** out
     schema += " ";
     schema += aux->spec->columns[i].type;
   }
+  if (aux->spec->computed) {
+    for (const char* p : aux->spec->computed->params) schema += std::string(", ") + p + " TEXT HIDDEN";
+  }
   schema += ")";
   int rc = sqlite3_declare_vtab(db, schema.c_str());
   if (rc != SQLITE_OK) {
@@ -186,6 +223,8 @@ int BestIndex(sqlite3_vtab* vt, sqlite3_index_info* info) {
   }
   int idx = 0, argv = 0;
   double cost = 1e6, rows = 1e6;
+  const int ncols = static_cast<int>(aux->spec->columns.size());
+  const int nparams = aux->spec->computed ? static_cast<int>(aux->spec->computed->params.size()) : 0;
   if (profile_c >= 0) {
     idx |= kProfileEq;
     info->aConstraintUsage[profile_c].argvIndex = ++argv;
@@ -208,10 +247,35 @@ int BestIndex(sqlite3_vtab* vt, sqlite3_index_info* info) {
     cost = profile_c >= 0 ? 5 : 20;
     rows = 10;
   }
+  // Parameters of computed tables: an equality gives the value; a parameter
+  // constrained in a way we cannot use makes this plan unusable.
+  for (int j = 0; j < nparams; j++) {
+    int usable = -1;
+    bool unusable = false;
+    for (int i = 0; i < info->nConstraint; i++) {
+      const auto& c = info->aConstraint[i];
+      if (c.iColumn != ncols + j) continue;
+      if (c.usable && c.op == SQLITE_INDEX_CONSTRAINT_EQ) {
+        if (usable < 0) usable = i;
+      } else {
+        unusable = true;
+      }
+    }
+    if (usable >= 0) {
+      idx |= kParam0 << j;
+      info->aConstraintUsage[usable].argvIndex = ++argv;
+      info->aConstraintUsage[usable].omit = 1;
+    } else if (unusable) {
+      return SQLITE_CONSTRAINT;
+    }
+  }
   // Shown by EXPLAIN QUERY PLAN, e.g. "INDEX 3:profile_id=,sample_id=".
   std::string plan;
   if (idx & kProfileEq) plan += (idx & kProfileIn) ? "profile_id IN," : "profile_id=,";
   if (idx & kKeyEq) plan += std::string(aux->spec->key_column) + ((idx & kKeyIn) ? " IN," : "=,");
+  for (int j = 0; j < nparams; j++) {
+    if (idx & (kParam0 << j)) plan += std::string(aux->spec->computed->params[static_cast<size_t>(j)]) + "=,";
+  }
   if (plan.empty()) plan = "scan,";
   plan.pop_back();
   info->idxNum = idx;
@@ -226,6 +290,7 @@ int Open(sqlite3_vtab* vt, sqlite3_vtab_cursor** out) {
   auto* c = new (std::nothrow) Cursor();
   if (!c) return SQLITE_NOMEM;
   c->spec = static_cast<VTab*>(vt)->aux->spec;
+  c->registry = static_cast<VTab*>(vt)->aux->registry.get();
   c->row.frames = &c->frames;
   *out = c;
   return SQLITE_OK;
@@ -255,22 +320,41 @@ int Filter(sqlite3_vtab_cursor* cur, int idx, const char*, int argc, sqlite3_val
       if (arg >= argc) return SetVtabError(cur->pVtab, "internal error: missing key argument");
       c->keys = Values(argv[arg++], idx & kKeyIn);
     }
+    c->params.clear();
+    if (aux->spec->computed) {
+      for (size_t j = 0; j < aux->spec->computed->params.size(); j++) {
+        std::string v;
+        if ((idx & (kParam0 << j)) && arg < argc) {
+          const unsigned char* t = sqlite3_value_text(argv[arg++]);
+          if (t) v = reinterpret_cast<const char*>(t);
+        }
+        c->params.push_back(std::move(v));
+      }
+    }
     c->profile_pos = 0;
     c->rowid = 0;
-    c->SeekProfile();
+    Status st = c->SeekProfile();
+    if (!st.ok()) return SetVtabError(cur->pVtab, st.message());
     return SQLITE_OK;
   });
 }
 
 int Next(sqlite3_vtab_cursor* cur) {
-  static_cast<Cursor*>(cur)->Next();
-  return SQLITE_OK;
+  return GuardVtab(cur->pVtab, [&] {
+    Status st = static_cast<Cursor*>(cur)->Next();
+    return st.ok() ? SQLITE_OK : SetVtabError(cur->pVtab, st.message());
+  });
 }
 
 int Eof(sqlite3_vtab_cursor* cur) { return static_cast<Cursor*>(cur)->Eof(); }
 
 int Column(sqlite3_vtab_cursor* cur, sqlite3_context* ctx, int i) {
   auto* c = static_cast<Cursor*>(cur);
+  const size_t ncols = c->spec->columns.size();
+  if (static_cast<size_t>(i) >= ncols) {  // a computed table's parameter
+    ResultText(ctx, c->params[static_cast<size_t>(i) - ncols]);
+    return SQLITE_OK;
+  }
   c->spec->columns[static_cast<size_t>(i)].emit(ctx, c->row);
   return SQLITE_OK;
 }

@@ -7,15 +7,19 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "base/sqlite_api.h"
+#include "base/status.h"
 #include "model/profile.h"
 #include "registry.h"
 
 namespace pprofsql {
 
-enum class ParentKind { kProfile, kSample, kLocation, kFunction, kMapping };
+// kComputed: the rows are computed from the profile and the table's
+// parameters (TableSpec::computed), e.g. a report's graph.
+enum class ParentKind { kProfile, kSample, kLocation, kFunction, kMapping, kComputed };
 
 // The row a cursor points at: `parent` indexes the parent kind's vector in the
 // profile (0 for kProfile), `child` is the row's position under that parent.
@@ -25,6 +29,7 @@ struct Row {
   uint32_t parent = 0;
   uint32_t child = 0;
   const std::vector<Frame>* frames = nullptr;  // the parent sample's frames, for tables that expand them
+  const void* computed = nullptr;              // kComputed: what ComputedSpec::compute returned
 };
 
 struct ColumnSpec {
@@ -32,6 +37,20 @@ struct ColumnSpec {
   const char* type;  // declared SQL type
   const char* doc;   // one sentence, for docs/SCHEMA.md
   void (*emit)(sqlite3_context*, const Row&);
+};
+
+// Tables whose rows are computed (kComputed). Their parameters are HIDDEN
+// columns after the visible ones: `WHERE options = '-cum'`, or as table-valued
+// function arguments `pprof_graph('top', '-cum')`. An unconstrained parameter
+// is "" (its default). Results are cached in the registry under
+// (cache_name, profile, parameters, settings), so several tables can share
+// one computation (the graph's nodes, edges and labels).
+struct ComputedSpec {
+  const char* cache_name;
+  std::vector<const char*> params;
+  Result<std::shared_ptr<const void>> (*compute)(const LoadedProfile& profile, const Registry& registry,
+                                                 const std::vector<std::string>& params);
+  uint32_t (*row_count)(const void* computed);
 };
 
 struct TableSpec {
@@ -47,6 +66,7 @@ struct TableSpec {
   uint32_t (*child_count)(const Row&);
   bool expand_frames;
   std::vector<ColumnSpec> columns;  // columns[0] is always profile_id
+  const ComputedSpec* computed = nullptr;  // for kComputed
 };
 
 // The tables, in documentation order (tables/tables.cc).

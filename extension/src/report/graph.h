@@ -1,0 +1,88 @@
+// pprof's call graph, as its text reports build it (graph.go: newGraph,
+// CreateNodes, nodeInfo; report.go: newTrimmedGraph, selectOutputUnit).
+//
+// A node is one distinct NodeInfo (function name, file, line, address,
+// start line, binary, as far as the granularity keeps them); every
+// (location, line) of the profile maps to one node. For each sample, walking
+// its inline-expanded stack from the root to the leaf, every node on it gets
+// the sample's value once (cum), the leaf-most node gets it as flat, and each
+// distinct (caller, callee) pair gets it once as an edge.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "model/profile.h"
+#include "report/options.h"
+
+namespace pprofsql {
+
+struct NodeInfo {
+  std::string name;  // Function.name (empty when the granularity drops it)
+  uint64_t address = 0;
+  std::string file;  // trimmed (-trim_path) and cleaned Function.filename
+  int64_t start_line = 0;
+  int64_t lineno = 0;
+  std::string objfile;  // the mapping's file, kept only for unnamed nodes (or -list)
+
+  bool operator==(const NodeInfo& o) const {
+    return address == o.address && start_line == o.start_line && lineno == o.lineno && name == o.name &&
+           file == o.file && objfile == o.objfile;
+  }
+  // NodeInfo.PrintableName: "[address ]name[ file:line | file | [binary] | <unknown>]".
+  std::string PrintableName() const;
+  // Go's fmt.Sprint of the NodeInfo struct: the sort's last tie-break.
+  std::string GoString() const;
+};
+
+struct GraphEdge {
+  uint32_t src = 0, dst = 0;  // node indices
+  int64_t weight = 0, weight_div = 0;
+  bool residual = false;
+  bool inline_call = true;  // every contribution was an inlined call
+};
+
+struct GraphNode {
+  NodeInfo info;
+  std::string printable;
+  int64_t flat = 0, flat_div = 0, cum = 0, cum_div = 0;
+  std::vector<uint32_t> in, out;  // edge indices, after edge trimming
+  // -mean divides by the divisor sums (FlatValue/CumValue).
+  int64_t FlatValue() const { return flat_div == 0 ? flat : flat / flat_div; }
+  int64_t CumValue() const { return cum_div == 0 ? cum : cum / cum_div; }
+  // "(inline)", "(partial-inline)" or "" from the incoming edges (TextItems).
+  std::string InlineLabel(const std::vector<GraphEdge>& edges) const;
+};
+
+struct ReportGraph {
+  std::vector<GraphNode> nodes;  // in report order (sorted), trimmed
+  std::vector<GraphEdge> edges;  // edges between kept nodes; trimmed ones removed
+  int64_t total = 0;             // the report Total (computeTotal)
+  int orig_count = 0;            // nodes after the nodefraction cut
+  int dropped_nodes = 0;
+  int dropped_edges = 0;
+  int sample_index = 0;
+  std::string sample_type;  // the type name, "mean_" + name with -mean
+  std::string sample_unit;
+  std::string output_unit;  // the unit every value of the report prints in
+  ReportOptions options;    // after the report's overrides
+};
+
+struct GraphInputs {
+  std::string trim_path;    // -trim_path
+  std::string source_path;  // -source_path (the option value; used by trimPath's heuristic)
+  // The profile before filters ran, when it was filtered: pprof computes the
+  // Total before -focus & co (unless -relative_percentages).
+  const Profile* unfiltered = nullptr;
+};
+
+// Builds the report graph for `kind` with `options` (overrides applied here).
+Result<ReportGraph> BuildReportGraph(const Profile& p, ReportOptions options, ReportKind kind,
+                                     const GraphInputs& inputs);
+
+// pprof's computeTotal for one sample type (and the -mean divisor, type 0).
+int64_t ComputeTotal(const Profile& p, int sample_index, bool mean);
+
+}  // namespace pprofsql
