@@ -17,10 +17,13 @@
 #include <cstdint>
 #include <cstdlib>
 #include <ctime>
+#include <cstdio>
 #include <iostream>
 #include <set>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 #include "profile.pb.h"
 #include "test_util.h"
@@ -161,7 +164,9 @@ TEST(RawGoldens, RawOfPlainFile) {
     total++;
     if (match) pass++;
     // Where the file already is what pprof prints, preparing changes nothing.
-    if (match) EXPECT_EQ(RawText(db, Prepare(db, id)), plain);
+    if (match) {
+      EXPECT_EQ(RawText(db, Prepare(db, id)), plain);
+    }
   }
   std::cout << "[ raw      ] file as loaded: " << pass << "/" << total << " -raw goldens match\n";
 }
@@ -419,8 +424,8 @@ TEST_F(RawSynthetic, MappingsTimeAndNoDefault) {
   l->set_address(0x7f0000000010);
 
   auto* s = p.add_sample();
-  s->add_location_id(2);
   s->add_location_id(1);
+  s->add_location_id(2);
   s->add_value(3);
   s->add_value(30000000);
   auto* lb = s->add_label();
@@ -436,7 +441,7 @@ TEST_F(RawSynthetic, MappingsTimeAndNoDefault) {
       "Duration: 4h35\n"
       "Samples:\n"
       "samples/count cpu/nanoseconds\n"
-      "          3   30000000: 2 1 \n"
+      "          3   30000000: 1 2 \n"
       "                bytes:[4096 bytes]\n"
       "Locations\n"
       "     1: 0x401234 M=1 main.main main.go:5 s=0\n"

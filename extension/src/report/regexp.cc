@@ -35,7 +35,7 @@ Result<Regexp> Regexp::Compile(std::string_view pattern) {
   opts.set_case_sensitive(true);
   opts.set_log_errors(false);
   // Go has no program-size limit; give RE2 room for large alternations.
-  opts.set_max_mem(int64_t{256} << 20);
+  opts.set_max_mem(int64_t{64} << 20);
   auto re = std::make_shared<re2::RE2>(re2::StringPiece(pattern.data(), pattern.size()), opts);
   if (!re->ok()) {
     std::string arg = re->error_code() == re2::RE2::ErrorTrailingBackslash ? "" : re->error_arg();

@@ -24,7 +24,7 @@
 namespace pprofsql {
 namespace {
 
-// measure.h's Label() function hides the model's SampleLabel struct by name.
+// measure.h's Label() function hides the model's Label struct by name.
 using SampleLabel = struct Label;
 
 // ---------------------------------------------------------------------------
@@ -433,6 +433,42 @@ class Merger {
     return memo = index;
   }
 
+  // Samples are looked up in an open-addressing table of out_'s sample
+  // indices, compared against out_'s own arrays: no key is materialised, as
+  // a profile may have millions of samples.
+  static uint64_t Mix(uint64_t h, uint64_t v) {
+    h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+    return h * 0xff51afd7ed558ccdULL;
+  }
+
+  static bool SameLabel(const SampleLabel& a, const SampleLabel& b) {
+    if (a.is_string() != b.is_string() || a.key != b.key) return false;
+    return a.is_string() ? a.str == b.str : a.num == b.num && a.num_unit == b.num_unit;
+  }
+
+  bool SameSample(uint32_t out_index) const {
+    const Sample& o = out_.samples[out_index];
+    if (o.stack_end - o.stack_begin != stack_buf_.size() || o.labels_end - o.labels_begin != label_buf_.size()) {
+      return false;
+    }
+    if (!std::equal(stack_buf_.begin(), stack_buf_.end(), out_.stack.begin() + o.stack_begin)) return false;
+    for (size_t j = 0; j < label_buf_.size(); j++) {
+      if (!SameLabel(label_buf_[j], out_.labels[o.labels_begin + j])) return false;
+    }
+    return true;
+  }
+
+  void GrowSampleTable() {
+    std::vector<uint32_t> slots(std::max<size_t>(64, slots_.size() * 2), 0);
+    const size_t mask = slots.size() - 1;
+    for (uint32_t k = 0; k < sample_hashes_.size(); k++) {
+      size_t pos = sample_hashes_[k] & mask;
+      while (slots[pos] != 0) pos = (pos + 1) & mask;
+      slots[pos] = k + 1;
+    }
+    slots_ = std::move(slots);
+  }
+
   void MapSample(uint32_t i) {
     const Sample& s = src_->samples[i];
     stack_buf_.clear();
@@ -445,31 +481,29 @@ class Merger {
       l.num_unit = Str(l.num_unit);
       label_buf_.push_back(l);
     }
-    // sample.key: the locations, then the labels by key (values in order),
-    // string labels apart from numeric ones.
-    std::string key;
-    Put(key, static_cast<uint32_t>(stack_buf_.size()));
-    for (uint32_t loc : stack_buf_) Put(key, loc);
-    sorted_buf_ = label_buf_;
-    std::stable_sort(sorted_buf_.begin(), sorted_buf_.end(), [](const SampleLabel& a, const SampleLabel& b) {
+    // sample.key is the locations, then the labels by key (each key's values
+    // in order), string labels apart from numeric ones. Putting the labels in
+    // that canonical order (string labels first, keys sorted: the order
+    // pprof's encoder writes them in) makes equal samples compare equal.
+    std::stable_sort(label_buf_.begin(), label_buf_.end(), [this](const SampleLabel& a, const SampleLabel& b) {
       if (a.is_string() != b.is_string()) return a.is_string();
-      return a.key < b.key;
+      return a.key != b.key && out_.str(a.key) < out_.str(b.key);
     });
-    for (const SampleLabel& l : sorted_buf_) {
-      Put(key, static_cast<uint8_t>(l.is_string()));
-      Put(key, l.key);
-      if (l.is_string()) {
-        Put(key, l.str);
-      } else {
-        Put(key, l.num);
-        Put(key, l.num_unit);
-      }
+    uint64_t h = Mix(0, stack_buf_.size());
+    for (uint32_t loc : stack_buf_) h = Mix(h, loc);
+    for (const SampleLabel& l : label_buf_) {
+      h = Mix(h, (uint64_t{l.key} << 1) | (l.is_string() ? 1 : 0));
+      h = l.is_string() ? Mix(h, l.str) : Mix(Mix(h, static_cast<uint64_t>(l.num)), l.num_unit);
     }
+    if ((sample_hashes_.size() + 1) * 2 > slots_.size()) GrowSampleTable();
+    const size_t mask = slots_.size() - 1;
+    size_t pos = h & mask;
     const size_t n = src_->num_types();
-    auto it = samples_.find(key);
-    if (it != samples_.end()) {
+    for (; slots_[pos] != 0; pos = (pos + 1) & mask) {
+      uint32_t k = slots_[pos] - 1;
+      if (sample_hashes_[k] != h || !SameSample(k)) continue;
       for (size_t t = 0; t < n; t++) {
-        int64_t& v = out_.values[it->second * n + t];
+        int64_t& v = out_.values[k * n + t];
         v = WrapAdd(v, src_->values[i * n + t]);
       }
       return;
@@ -482,20 +516,23 @@ class Merger {
     out_.labels.insert(out_.labels.end(), label_buf_.begin(), label_buf_.end());
     ns.labels_end = static_cast<uint32_t>(out_.labels.size());
     out_.values.insert(out_.values.end(), src_->values.begin() + i * n, src_->values.begin() + (i + 1) * n);
-    samples_.emplace(std::move(key), static_cast<uint32_t>(out_.samples.size()));
+    slots_[pos] = static_cast<uint32_t>(out_.samples.size()) + 1;
+    sample_hashes_.push_back(h);
     out_.samples.push_back(ns);
   }
 
   Profile& out_;
   const Profile* src_ = nullptr;
   std::unordered_map<std::string, StrId> strings_;
-  std::unordered_map<std::string, uint32_t> samples_, locations_, functions_, mappings_;
+  std::unordered_map<std::string, uint32_t> locations_, functions_, mappings_;
+  std::vector<uint32_t> slots_;  // sample index + 1, or 0 for empty
+  std::vector<uint64_t> sample_hashes_;
   std::vector<StrId> str_memo_;
   std::vector<uint32_t> loc_memo_, fn_memo_;
   std::vector<MapInfo> map_memo_;
   std::vector<Line> line_buf_;
   std::vector<uint32_t> stack_buf_;
-  std::vector<SampleLabel> label_buf_, sorted_buf_;
+  std::vector<SampleLabel> label_buf_;
 };
 
 // profile.Merge
