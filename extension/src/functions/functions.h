@@ -29,7 +29,8 @@ int RegisterPrepareFunction(sqlite3* db, const std::shared_ptr<Registry>& regist
 // pprof_go_time, pprof_go_duration: Go's time formatting for -raw (functions/raw_functions.cc).
 int RegisterRawFunctions(sqlite3* db);
 
-// pprof_option and pprof_format_scaled, helpers of the views (functions/view_functions.cc).
+// pprof_option, pprof_format_scaled, pprof_label_lines, pprof_concat_ordered, pprof_node_name:
+// helpers of the views (functions/view_functions.cc).
 int RegisterViewFunctions(sqlite3* db);
 
 // Creates the bundled TEMP views from sql/*.sql (generated sql_bundle.cc).

@@ -13,7 +13,32 @@
 //       the exact binary value half to even (2.25 -> "2.2"); SQLite's printf
 //       does not, hence this function.
 //         pprof_format_scaled(2250000000, 'nanoseconds', 'minimum', 1) -> '2.2s'
+//   pprof_label_lines(key, value, label_index, is_num)  (aggregate) -> the
+//       label lines -traces prints for one sample, as a JSON array of strings
+//       (split them with json_each): one line "%10s:  %s" per key and kind,
+//       the key's values in label_index order joined by one space; the string
+//       labels' lines sorted as Go sorts strings, then the numeric labels'
+//       lines sorted the same way. Independent of the order rows arrive in
+//       (SQLite 3.40's aggregates have no ORDER BY).
+//   pprof_concat_ordered(value, order_key, separator)  (aggregate) -> the
+//       non-NULL values joined by separator in ascending order_key (an
+//       integer; ties keep arrival order): group_concat with the ORDER BY
+//       that SQLite 3.40 lacks. NULL when there are no values.
+//         SELECT pprof_concat_ordered(name, -depth, ';') ... -> 'main;f;leaf'
+//   pprof_node_name(granularity, address, function_name, filename, line, objfile)
+//       -> the name pprof prints for one frame (a pprof_frames row) at a
+//       granularity ('functions', 'filefunctions', 'files', 'lines',
+//       'addresses'): graph.go's nodeInfo and NameComponents after
+//       Profile.Aggregate dropped what the granularity does not keep.
+//       function_name NULL means the line has no function; objfile is the
+//       mapping's file, used only when no function name is kept.
+//         pprof_node_name('lines', 0, 'main.f', '/src/./a.go', 12, NULL) -> 'main.f /src/a.go:12'
+//         pprof_node_name('functions', 4096, NULL, NULL, NULL, '/bin/app') -> '[app]'
+#include <algorithm>
 #include <cstdio>
+#include <map>
+#include <tuple>
+#include <vector>
 #include <memory>
 #include <string>
 
@@ -21,6 +46,7 @@
 #include "functions/functions.h"
 #include "report/measure.h"
 #include "report/options.h"
+#include "report/source.h"
 
 namespace pprofsql {
 namespace {
@@ -31,21 +57,33 @@ std::string_view TextArg(sqlite3_value* v) {
            : std::string_view();
 }
 
-void DeleteOptions(void* p) { delete static_cast<ReportOptions*>(p); }
+// The last options string pprof_option parsed, per connection. The views
+// call it once per row with the same (non-constant) string, where SQLite's
+// auxdata would not keep the parse.
+struct OptionCache {
+  bool valid = false;
+  std::string flags;
+  ReportOptions options;
+};
+
+void DeleteOptionCache(void* p) { delete static_cast<OptionCache*>(p); }
 
 void Option(sqlite3_context* ctx, int, sqlite3_value** argv) {
   GuardFunction(ctx, "pprof_option", [&] {
     if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL) {
       return sqlite3_result_null(ctx);
     }
-    const ReportOptions* o = static_cast<const ReportOptions*>(sqlite3_get_auxdata(ctx, 0));
-    std::unique_ptr<ReportOptions> parsed;
-    if (!o) {
-      auto r = ParseReportOptions(TextArg(argv[0]));
+    auto* cache = static_cast<OptionCache*>(sqlite3_user_data(ctx));
+    std::string_view flags = TextArg(argv[0]);
+    if (!cache->valid || cache->flags != flags) {
+      cache->valid = false;
+      auto r = ParseReportOptions(flags);
       if (!r.ok()) return ResultError(ctx, "pprof_option", r.status().message());
-      parsed = std::make_unique<ReportOptions>(std::move(*r));
-      o = parsed.get();
+      cache->options = std::move(*r);
+      cache->flags = std::string(flags);
+      cache->valid = true;
     }
+    const ReportOptions* o = &cache->options;
     std::string_view name = TextArg(argv[1]);
     if (name == "sample_index") {
       ResultText(ctx, o->sample_index);
@@ -64,8 +102,6 @@ void Option(sqlite3_context* ctx, int, sqlite3_value** argv) {
                          "unknown option name '" + std::string(name) +
                              "' (sample_index, mean, unit, granularity, noinlines, divide_by)");
     }
-    // Keep the parsed options with the statement when the options string is constant.
-    if (parsed) sqlite3_set_auxdata(ctx, 0, parsed.release(), DeleteOptions);
   });
 }
 
@@ -83,15 +119,171 @@ void FormatScaled(sqlite3_context* ctx, int, sqlite3_value** argv) {
   });
 }
 
+// Go's fmt "%10s": pads on the left to 10 runes (utf8.RuneCountInString).
+std::string PadLeft10(std::string_view s) {
+  size_t runes = 0;
+  for (unsigned char c : s) runes += (c & 0xC0) != 0x80;
+  return runes >= 10 ? std::string(s) : std::string(10 - runes, ' ') + std::string(s);
+}
+
+void AppendJsonString(std::string& out, std::string_view s) {
+  out += '"';
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  out += '"';
+}
+
+struct LabelLinesState {
+  // (is_num, key) -> (label_index, value)
+  std::map<std::pair<bool, std::string>, std::vector<std::pair<int64_t, std::string>>> keys;
+};
+
+void LabelLinesStep(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  GuardFunction(ctx, "pprof_label_lines", [&] {
+    auto** slot = static_cast<LabelLinesState**>(sqlite3_aggregate_context(ctx, sizeof(LabelLinesState*)));
+    if (!slot) return sqlite3_result_error_nomem(ctx);
+    if (!*slot) *slot = new LabelLinesState();
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL) return;
+    (*slot)->keys[{sqlite3_value_int(argv[3]) != 0, std::string(TextArg(argv[0]))}].emplace_back(
+        sqlite3_value_int64(argv[2]), std::string(TextArg(argv[1])));
+  });
+}
+
+void LabelLinesFinal(sqlite3_context* ctx) {
+  auto** slot = static_cast<LabelLinesState**>(sqlite3_aggregate_context(ctx, 0));
+  std::unique_ptr<LabelLinesState> state(slot ? *slot : nullptr);
+  GuardFunction(ctx, "pprof_label_lines", [&] {
+    std::vector<std::string> lines[2];
+    if (state) {
+      for (auto& [k, values] : state->keys) {
+        std::stable_sort(values.begin(), values.end(),
+                         [](const auto& a, const auto& b) { return a.first < b.first; });
+        std::string line = PadLeft10(k.second) + ":  ";
+        for (size_t i = 0; i < values.size(); i++) line += (i ? " " : "") + values[i].second;
+        lines[k.first].push_back(line + '\n');  // printTraces sorts the lines with their newline
+      }
+    }
+    std::string out = "[";
+    for (auto& group : lines) {
+      std::sort(group.begin(), group.end());
+      for (const std::string& l : group) {
+        if (out.size() > 1) out += ',';
+        AppendJsonString(out, std::string_view(l).substr(0, l.size() - 1));
+      }
+    }
+    out += ']';
+    ResultText(ctx, out);
+  });
+}
+
+struct ConcatState {
+  std::vector<std::pair<int64_t, std::string>> values;
+  std::string separator;
+};
+
+void ConcatStep(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  GuardFunction(ctx, "pprof_concat_ordered", [&] {
+    auto** slot = static_cast<ConcatState**>(sqlite3_aggregate_context(ctx, sizeof(ConcatState*)));
+    if (!slot) return sqlite3_result_error_nomem(ctx);
+    if (!*slot) {
+      *slot = new ConcatState();
+      (*slot)->separator = std::string(TextArg(argv[2]));
+    }
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return;
+    (*slot)->values.emplace_back(sqlite3_value_int64(argv[1]), std::string(TextArg(argv[0])));
+  });
+}
+
+void ConcatFinal(sqlite3_context* ctx) {
+  auto** slot = static_cast<ConcatState**>(sqlite3_aggregate_context(ctx, 0));
+  std::unique_ptr<ConcatState> state(slot ? *slot : nullptr);
+  GuardFunction(ctx, "pprof_concat_ordered", [&] {
+    if (!state || state->values.empty()) return sqlite3_result_null(ctx);
+    auto& v = state->values;
+    std::stable_sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    size_t size = 0;
+    for (const auto& e : v) size += e.second.size() + state->separator.size();
+    std::string out;
+    out.reserve(size);
+    for (size_t i = 0; i < v.size(); i++) {
+      if (i) out += state->separator;
+      out += v[i].second;
+    }
+    ResultText(ctx, out);
+  });
+}
+
+void NodeName(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  GuardFunction(ctx, "pprof_node_name", [&] {
+    std::string_view g = TextArg(argv[0]);
+    const bool addresses = g == "addresses", lines = addresses || g == "lines";
+    const bool keep_function = lines || g == "functions" || g == "filefunctions";
+    const bool keep_file = lines || g == "files" || g == "filefunctions";
+    if (!keep_function && !keep_file) {
+      return ResultError(ctx, "pprof_node_name",
+                         "unknown granularity '" + std::string(g) +
+                             "' (functions, filefunctions, files, lines, addresses)");
+    }
+    const bool has_function = sqlite3_value_type(argv[2]) != SQLITE_NULL;
+    const uint64_t address = addresses ? static_cast<uint64_t>(sqlite3_value_int64(argv[1])) : 0;
+    std::string name, file;
+    int64_t lineno = 0;
+    if (has_function) {
+      if (keep_function) name = std::string(TextArg(argv[2]));
+      std::string_view f = TextArg(argv[3]);
+      if (keep_file && !f.empty()) file = CleanPath(f);
+      if (lines) lineno = sqlite3_value_int64(argv[4]);
+    }
+    std::string_view objfile = name.empty() ? TextArg(argv[5]) : std::string_view();
+    std::string out;
+    if (address != 0) {
+      char buf[24];
+      std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(address));
+      out = buf;
+    }
+    auto add = [&out](const std::string& part) { out += (out.empty() ? "" : " ") + part; };
+    if (!name.empty()) add(name);
+    if (lineno != 0) {
+      add(file + ":" + std::to_string(lineno));
+    } else if (!file.empty()) {
+      add(file);
+    } else if (!name.empty()) {
+    } else if (!objfile.empty()) {
+      add("[" + BasePath(objfile) + "]");
+    } else {
+      add("<unknown>");
+    }
+    ResultText(ctx, out);
+  });
+}
+
 }  // namespace
 
 int RegisterViewFunctions(sqlite3* db) {
   int rc = sqlite3_create_function_v2(db, "pprof_option", 2, SQLITE_UTF8 | SQLITE_INNOCUOUS | SQLITE_DETERMINISTIC,
-                                      nullptr, Option, nullptr, nullptr, nullptr);
+                                      new OptionCache(), Option, nullptr, nullptr, DeleteOptionCache);
   if (rc != SQLITE_OK) return rc;
-  return sqlite3_create_function_v2(db, "pprof_format_scaled", 4,
-                                    SQLITE_UTF8 | SQLITE_INNOCUOUS | SQLITE_DETERMINISTIC, nullptr, FormatScaled,
-                                    nullptr, nullptr, nullptr);
+  rc = sqlite3_create_function_v2(db, "pprof_format_scaled", 4, SQLITE_UTF8 | SQLITE_INNOCUOUS | SQLITE_DETERMINISTIC,
+                                  nullptr, FormatScaled, nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return rc;
+  rc = sqlite3_create_function_v2(db, "pprof_label_lines", 4, SQLITE_UTF8 | SQLITE_INNOCUOUS | SQLITE_DETERMINISTIC,
+                                  nullptr, nullptr, LabelLinesStep, LabelLinesFinal, nullptr);
+  if (rc != SQLITE_OK) return rc;
+  rc = sqlite3_create_function_v2(db, "pprof_concat_ordered", 3, SQLITE_UTF8 | SQLITE_INNOCUOUS | SQLITE_DETERMINISTIC,
+                                  nullptr, nullptr, ConcatStep, ConcatFinal, nullptr);
+  if (rc != SQLITE_OK) return rc;
+  return sqlite3_create_function_v2(db, "pprof_node_name", 6, SQLITE_UTF8 | SQLITE_INNOCUOUS | SQLITE_DETERMINISTIC,
+                                    nullptr, NodeName, nullptr, nullptr, nullptr);
 }
 
 }  // namespace pprofsql

@@ -1042,7 +1042,23 @@ std::map<std::string, std::string> NumLabelUnits(const Profile& p) {
 
 Result<std::shared_ptr<Profile>> Merge(const std::vector<const Profile*>& profiles) {
   if (profiles.empty()) return Status::Error("no profiles to merge");
-  return Combine(profiles);
+  // fetch.go chunkedGrab: sources are combined 64 at a time, and each chunk's
+  // result is then combined with what came before.
+  constexpr size_t kChunk = 64;
+  std::shared_ptr<Profile> merged;
+  for (size_t start = 0; start < profiles.size(); start += kChunk) {
+    std::vector<const Profile*> chunk(profiles.begin() + static_cast<std::ptrdiff_t>(start),
+                                      profiles.begin() + static_cast<std::ptrdiff_t>(
+                                                             std::min(profiles.size(), start + kChunk)));
+    Result<std::shared_ptr<Profile>> r = Combine(chunk);
+    if (!r.ok()) return r.status();
+    if (merged) {
+      r = Combine({merged.get(), r->get()});
+      if (!r.ok()) return r.status();
+    }
+    merged = *r;
+  }
+  return merged;
 }
 
 Result<std::shared_ptr<Profile>> ApplyBase(const Profile& source, const Profile& base, bool diff_base,

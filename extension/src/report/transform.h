@@ -36,7 +36,8 @@ namespace pprofsql {
 // rescaled values are all 0 dropped), then profile.Merge. Errors use pprof's
 // texts ("period type: incompatible types: ...", "sample types: ...",
 // "inconsistent samples type count: 2 != 4", "incompatible sample types ...",
-// "no profiles to merge").
+// "no profiles to merge"). More than 64 profiles are combined in chunks of 64
+// (fetch.go chunkedGrab), each chunk's result then combined with the previous.
 Result<std::shared_ptr<Profile>> Merge(const std::vector<const Profile*>& profiles);
 
 // -base (diff_base false) and -diff_base (true), as fetchProfiles does them:

@@ -1,0 +1,104 @@
+-- pprof_tags and pprof_tags_text: `go tool pprof -tags` (report.go: printTags).
+--
+-- -tags sums, per label key and value, the selected value of the samples that
+-- carry that label (a sample with two values for one key counts for both, so
+-- twice in the key's total). Numeric labels are grouped by their formatted
+-- value (e.g. 192kB) in the key's unit (profile.go: NumLabelUnits). Keys are
+-- printed by name; within a key, values by |weight| descending, then by value.
+-- Values print as Go's "%.1f" plus the unit (2.2s, 190.0ms, 0.0B, 3.0) and
+-- percentages are shares of the key's total, not of the profile's.
+--
+-- Options: -sample_index (and the legacy flags) and -unit are honoured;
+-- -mean does not divide -tags' values, as in pprof. Other flags are accepted
+-- but not applied yet (-tagfocus, -focus, ...). As pprof does, samples with an
+-- empty stack are left out. The views read the profile as loaded: pprof first
+-- merges identical samples, drops all-zero ones and applies the profile's
+-- drop_frames (none of which changes these sums except through emptied stacks).
+--
+-- pprof_tags has the numbers; pprof_tags_text the exact lines
+-- `go tool pprof -tags` prints (Go's text/tabwriter, right-aligned), in line_no order:
+--   SELECT key, value, weight, pct FROM pprof_tags
+--   WHERE profile_id = 1 AND options = '' ORDER BY key_rank, position;
+--   SELECT text FROM pprof_tags_text WHERE profile_id = 1 AND options = '' ORDER BY line_no;
+
+DROP VIEW IF EXISTS temp._pprof_tag_values;
+DROP VIEW IF EXISTS temp.pprof_tags;
+CREATE TEMP VIEW pprof_tags(
+  -- The profile (pprof_load's id).
+  profile_id,
+  -- pprof's report flags, e.g. '-sample_index=alloc_space' ('' for the defaults).
+  options,
+  -- The label key.
+  key,
+  -- 0-based position of the key in the report (keys sorted by name).
+  key_rank,
+  -- The label value: the string, or the number formatted in the key's unit.
+  value,
+  -- 0-based position of the value within its key, as pprof prints them.
+  position,
+  -- Sum of the selected value over the samples with this label.
+  weight,
+  -- weight as -tags prints it ("%.1f" and the unit).
+  weight_text,
+  -- weight as a share of the key's total.
+  pct,
+  -- Sum of weight over the key's values, and as -tags prints it.
+  key_total, key_total_text
+) AS
+SELECT profile_id, options, key, key_rank, value, position, weight,
+       pprof_format_scaled(weight, sample_unit, output_unit, 1),
+       pprof_percentage(weight, key_total),
+       key_total, pprof_format_scaled(key_total, sample_unit, output_unit, 1)
+FROM (
+  -- Every window has the same PARTITION BY, so that constraints on
+  -- profile_id and options are pushed down through it.
+  SELECT r.profile_id, r.options, l.key,
+         coalesce(l.str, pprof_format(l.num, u.unit, r.output_unit)) AS value,
+         sum(s.value) AS weight,
+         r.sample_unit, r.output_unit,
+         sum(sum(s.value)) OVER (PARTITION BY r.profile_id, r.options ORDER BY l.key
+                                 RANGE BETWEEN CURRENT ROW AND CURRENT ROW) AS key_total,
+         dense_rank() OVER (PARTITION BY r.profile_id, r.options ORDER BY l.key) - 1 AS key_rank,
+         row_number() OVER (PARTITION BY r.profile_id, r.options
+                            ORDER BY l.key, abs(sum(s.value)) DESC,
+                                     coalesce(l.str, pprof_format(l.num, u.unit, r.output_unit)))
+           - rank() OVER (PARTITION BY r.profile_id, r.options ORDER BY l.key) AS position
+  FROM _pprof_selection r
+  JOIN pprof_samples s ON s.profile_id = r.profile_id AND s.sample_index = r.sample_index
+  JOIN pprof_labels l ON l.profile_id = s.profile_id AND l.sample_id = s.sample_id
+  LEFT JOIN _pprof_label_units u ON l.str IS NULL AND u.profile_id = l.profile_id AND u.key = l.key
+  WHERE r.report = 'tags' AND s.stack_depth > 0
+  GROUP BY r.profile_id, r.options, l.key, 4
+);
+
+-- line_no orders the lines but is sparse: key k's block starts at
+-- k * 4194304 (its "key: Total" line), then its values, then an empty line.
+-- Column widths follow text/tabwriter: the first column is as wide as
+-- "key:" plus one, the second as its longest "weight (pct):" plus one.
+DROP VIEW IF EXISTS temp.pprof_tags_text;
+CREATE TEMP VIEW pprof_tags_text(
+  -- The profile (pprof_load's id).
+  profile_id,
+  -- pprof's report flags ('' for the defaults).
+  options,
+  -- Order of the lines (sparse).
+  line_no,
+  -- One line of the report, as `go tool pprof -tags` prints it.
+  text
+) AS
+SELECT profile_id, options,
+       key_rank * 4194304 + CASE part WHEN 0 THEN 0 WHEN 1 THEN 1 + position ELSE 4194303 END,
+       CASE part
+         WHEN 0 THEN ' ' || key || ': Total ' || key_total_text
+         WHEN 1 THEN printf('%!*s%!*s %s', length(key) + 2, '', cell_width + 1, cell, value)
+         ELSE ''
+       END
+FROM (SELECT *, max(length(cell)) OVER (PARTITION BY profile_id, options ORDER BY key
+                                        RANGE BETWEEN CURRENT ROW AND CURRENT ROW) AS cell_width
+      FROM (SELECT *, weight_text || CASE WHEN key_total > 0 THEN ' (' || pct || ')' ELSE '' END || ':' AS cell
+            FROM pprof_tags)),
+     -- Each value gives its line (part 1); a key's first value also gives
+     -- the key's line (0) and the empty line after the key (2). One pass, no
+     -- UNION ALL, so that pprof_tags is computed once.
+     (SELECT 0 AS part UNION ALL SELECT 1 UNION ALL SELECT 2)
+WHERE part = 1 OR position = 0;
