@@ -155,3 +155,41 @@ TEST(Tables, VersionAndConfig) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Tables, LoadingNeverWritesTheDatabaseFile) {
+  char dir[] = "/tmp/pprof-db-XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  const std::string path = std::string(dir) + "/user.db";
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE builds(id INTEGER)", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  const std::string before = pprof_test::ReadAll(path);
+  {
+    // pprof_test::Db opens :memory:, so attach-free: open the file directly.
+    sqlite3_auto_extension(reinterpret_cast<void (*)()>(sqlite3_pprof_init));
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    // The bundled views are TEMP: nothing but the user's table is in main.
+    ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT group_concat(name) FROM main.sqlite_schema", -1, &st, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+    EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)), "builds");
+    sqlite3_finalize(st);
+    ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT count(*) FROM temp.sqlite_schema WHERE name LIKE 'pprof%'", -1, &st,
+                                 nullptr),
+              SQLITE_OK);
+    ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+    EXPECT_GE(sqlite3_column_int(st, 0), 10);
+    sqlite3_finalize(st);
+    const std::string load = "SELECT pprof_load('" + Sample("go1.cpu.pb.gz") + "'), count(*) FROM pprof_top";
+    EXPECT_EQ(sqlite3_exec(db, load.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    sqlite3_close(db);
+  }
+  EXPECT_EQ(pprof_test::ReadAll(path), before) << "the database file changed";
+  unlink(path.c_str());
+  rmdir(dir);
+}
+
+}  // namespace
