@@ -22,6 +22,8 @@
 -- (pprof_match: the test pprof_graph.matched makes); joining pprof_graph
 -- instead would rescan the whole graph for every edge.
 -- Without a symbol constraint every node matches (a -tree without trimming).
+-- Filters (-focus, -hide, ...) are pprof_prepare's: run the view on the
+-- profile it returns, as for the other reports.
 -- pprof also reports "no matches found for regexp: RE" as an error after
 -- printing when nothing matches; these views just have no node rows then.
 DROP VIEW IF EXISTS temp.pprof_peek;

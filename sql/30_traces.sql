@@ -110,20 +110,16 @@ CREATE TEMP VIEW pprof_traces(
 ) AS
 SELECT v.profile_id, v.options, v.sample_id, v.value, v.value_text,
        CASE WHEN v.noinlines THEN f.stack_depth ELSE f.depth END,
-       pprof_node_name(v.granularity,
-                       -- (Columns the granularity drops are not read.)
-                       CASE WHEN v.granularity = 'addresses' THEN f.address ELSE 0 END, f.function_name,
-                       CASE WHEN v.granularity <> 'functions' THEN f.filename END,
-                       CASE WHEN v.granularity IN ('lines', 'addresses') THEN f.line ELSE 0 END,
-                       -- The binary's name is needed only when no function name is kept.
-                       CASE WHEN coalesce(f.function_name, '') = '' OR v.granularity = 'files' THEN
-                         (SELECT m.filename FROM pprof_mappings m
-                          WHERE m.profile_id = f.profile_id AND m.mapping_id = f.mapping_id) END),
+       -- The mapping is looked up only for frames named after their binary.
+       coalesce(pprof_node_name(v.options, f.address, f.function_name, f.filename, f.line, NULL),
+                pprof_node_name(v.options, f.address, f.function_name, f.filename, f.line,
+                                coalesce((SELECT m.filename FROM pprof_mappings m
+                                          WHERE m.profile_id = f.profile_id AND m.mapping_id = f.mapping_id), ''))),
        f.is_inline
 FROM _pprof_traces_samples v
 JOIN pprof_frames f ON f.profile_id = v.profile_id AND f.sample_id = v.sample_id
 -- -noinlines keeps each location's last (out-of-line) line only.
-WHERE NOT (v.noinlines AND f.is_inline);
+WHERE NOT (f.is_inline AND v.noinlines);
 
 -- Internal: the unit of each numeric label key (profile.go: NumLabelUnits):
 -- the first unit recorded for the key, in sample order, else bytes for the

@@ -8,12 +8,14 @@
 -- Values print as Go's "%.1f" plus the unit (2.2s, 190.0ms, 0.0B, 3.0) and
 -- percentages are shares of the key's total, not of the profile's.
 --
--- Options: -sample_index (and the legacy flags) and -unit are honoured;
--- -mean does not divide -tags' values, as in pprof. Other flags are accepted
--- but not applied yet (-tagfocus, -focus, ...). As pprof does, samples with an
--- empty stack are left out. The views read the profile as loaded: pprof first
--- merges identical samples, drops all-zero ones and applies the profile's
--- drop_frames (none of which changes these sums except through emptied stacks).
+-- Options: the report flags that change -tags are honoured: -sample_index
+-- (and the legacy flags such as -alloc_space) and -unit. -mean does not
+-- divide -tags' values, as in pprof; other report flags (-cum, -lines, ...)
+-- are accepted and change nothing. As pprof does, samples with an empty stack
+-- are left out. The views read the profile they are given: `go tool pprof`
+-- first merges identical samples, drops all-zero ones, applies the profile's
+-- drop_frames and the filters (-focus, -tagfocus, -tagshow, ...);
+-- pprof_prepare makes that profile, and the views are byte-exact on it.
 --
 -- pprof_tags has the numbers; pprof_tags_text the exact lines
 -- `go tool pprof -tags` prints (Go's text/tabwriter, right-aligned), in line_no order:
@@ -21,7 +23,6 @@
 --   WHERE profile_id = 1 AND options = '' ORDER BY key_rank, position;
 --   SELECT text FROM pprof_tags_text WHERE profile_id = 1 AND options = '' ORDER BY line_no;
 
-DROP VIEW IF EXISTS temp._pprof_tag_values;
 DROP VIEW IF EXISTS temp.pprof_tags;
 CREATE TEMP VIEW pprof_tags(
   -- The profile (pprof_load's id).

@@ -31,33 +31,24 @@ CREATE TEMP VIEW pprof_folded(
   -- Sum of the selected value over the samples with this stack.
   value
 ) AS
-SELECT profile_id, options, stack, value
-FROM (
-  -- A window, not GROUP BY: SQLite pushes constraints on PARTITION BY
-  -- columns into it, down to pprof_report_labels, and _pprof_selection_once
-  -- is then computed once rather than once per frame.
-  SELECT profile_id, options, stack,
-         sum(value) OVER w AS value,
-         row_number() OVER w AS n
-  FROM (
-    SELECT r.profile_id, r.options, s.value,
-           (SELECT pprof_concat_ordered(
-                     -- As pprof_traces names frames (sql/30_traces.sql).
-                     pprof_node_name(r.granularity,
-                                     CASE WHEN r.granularity = 'addresses' THEN f.address ELSE 0 END, f.function_name,
-                                     CASE WHEN r.granularity <> 'functions' THEN f.filename END,
-                                     CASE WHEN r.granularity IN ('lines', 'addresses') THEN f.line ELSE 0 END,
-                                     CASE WHEN coalesce(f.function_name, '') = '' OR r.granularity = 'files' THEN
-                                       (SELECT m.filename FROM pprof_mappings m
-                                        WHERE m.profile_id = f.profile_id AND m.mapping_id = f.mapping_id) END),
-                     -f.depth, ';')
-            FROM pprof_frames f
-            WHERE f.profile_id = s.profile_id AND f.sample_id = s.sample_id
-              AND NOT (r.noinlines AND f.is_inline)) AS stack
-    FROM _pprof_selection_once r
-    JOIN pprof_samples s ON s.profile_id = r.profile_id AND s.sample_index = r.sample_index
-    WHERE r.report = 'traces' AND s.stack_depth > 0
-  )
-  WINDOW w AS (PARTITION BY profile_id, options, stack)
-)
-WHERE n = 1 AND value <> 0;
+SELECT r.profile_id, r.options,
+       (SELECT pprof_concat_ordered(
+                 -- As pprof_traces names frames (sql/30_traces.sql).
+                 coalesce(pprof_node_name(r.options, f.address, f.function_name, f.filename, f.line, NULL),
+                          pprof_node_name(r.options, f.address, f.function_name, f.filename, f.line,
+                                          coalesce((SELECT m.filename FROM pprof_mappings m
+                                                    WHERE m.profile_id = f.profile_id
+                                                      AND m.mapping_id = f.mapping_id), ''))),
+                 -f.depth, ';')
+        FROM pprof_frames f
+        WHERE f.profile_id = s.profile_id AND f.sample_id = s.sample_id
+          AND NOT (f.is_inline AND r.noinlines)) AS stack,
+       sum(s.value)
+-- _pprof_selection, not _pprof_selection_once: SQLite moves the users'
+-- constraints into this aggregate's WHERE too late to push them into a
+-- materialized subquery.
+FROM _pprof_selection r
+JOIN pprof_samples s ON s.profile_id = r.profile_id AND s.sample_index = r.sample_index
+WHERE r.report = 'traces' AND s.stack_depth > 0
+GROUP BY r.profile_id, r.options, 3
+HAVING sum(s.value) <> 0;

@@ -14,6 +14,9 @@
 -- pprof_list: one row per listed source line, with its flat and cum.
 --   SELECT line, flat, cum, text FROM pprof_list
 --   WHERE profile_id = 1 AND options = '' AND symbol = '^main\.main$';
+-- Both use only standard SQL over tables, so they also work in a database
+-- made by pprof_import, where pprof_graph and pprof_source are plain tables.
+--
 -- pprof_list_text: the exact lines pprof prints (Total:, ROUTINE ...,
 -- (flat, cum) ..., the listing with '.' for zero, or ' Error: ...' when the
 -- file cannot be found), in line_no order.
@@ -35,12 +38,16 @@ CREATE TEMP VIEW pprof_list(
   flat,
   -- Value of the samples with a frame on this line of this function, once per sample.
   cum,
+  -- flat and cum as -list prints them ('.' for 0).
+  flat_text, cum_text,
   -- The unit of flat and cum.
   unit
 ) AS
 SELECT g.profile_id, g.options, g.symbol, g.function, g.file, s.line, s.text,
        sum(CASE WHEN g.line = s.line THEN g.raw_flat ELSE 0 END),
        sum(CASE WHEN g.line = s.line THEN g.raw_cum ELSE 0 END),
+       coalesce(max(CASE WHEN g.line = s.line THEN g.line_flat_text END), '.'),
+       coalesce(max(CASE WHEN g.line = s.line THEN g.line_cum_text END), '.'),
        g.sample_unit
 FROM pprof_graph g
 JOIN pprof_source s ON s.file = g.file AND s.line BETWEEN g.list_first_line AND g.list_last_line
@@ -77,15 +84,13 @@ WITH lines AS NOT MATERIALIZED (
          CASE k.sub
            WHEN 0 THEN 'ROUTINE ======================== ' || g.function || ' in ' || g.file
            WHEN 1 THEN printf('%10s %10s (flat, cum) %s of Total',
-                              pprof_format(sum(g.raw_flat), max(g.sample_unit)),
-                              pprof_format(sum(g.raw_cum), max(g.sample_unit)),
-                              pprof_percentage(sum(g.raw_cum), max(g.total)))
-           ELSE ' Error: ' || pprof_source_error(g.file)
+                              max(g.routine_flat_text), max(g.routine_cum_text), max(g.routine_cum_pct))
+           ELSE ' Error: ' || max(g.source_error)
          END
   FROM pprof_graph g, (SELECT 0 AS sub UNION ALL SELECT 1 UNION ALL SELECT 2) k
   WHERE g.report = 'list' AND g.matched AND g.file IS NOT NULL
   GROUP BY g.profile_id, g.options, g.symbol, g.function, g.file, k.sub
-  HAVING k.sub < 2 OR pprof_source_error(g.file) IS NOT NULL
+  HAVING k.sub < 2 OR max(g.source_error) IS NOT NULL
   UNION ALL
   SELECT 1, profile_id, options, symbol, function, '', 0, 0, 'No source information for ' || function
   FROM pprof_graph
@@ -94,9 +99,7 @@ WITH lines AS NOT MATERIALIZED (
   HAVING count(file) = 0
   UNION ALL
   SELECT 1, profile_id, options, symbol, function, file, 3, line,
-         printf('%10s %10s %6d:%s',
-                CASE WHEN flat = 0 THEN '.' ELSE pprof_format(flat, unit) END,
-                CASE WHEN cum = 0 THEN '.' ELSE pprof_format(cum, unit) END, line, text)
+         printf('%10s %10s %6d:%s', flat_text, cum_text, line, text)
   FROM pprof_list
 )
 SELECT profile_id, options, symbol,

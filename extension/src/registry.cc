@@ -58,6 +58,21 @@ void Registry::CachePut(const std::string& key, std::shared_ptr<const void> valu
   cache_.emplace_back(key, std::move(value));
 }
 
+SourceReader& Registry::Sources() const {
+  bool stale = !sources_ || sources_generation_ != settings_generation;
+  if (!stale && source_path.empty()) {
+    // The default search path is the current directory: follow chdir().
+    Result<std::string> wd = GoGetwd();
+    stale = !wd.ok() || *wd != sources_->search_path();
+  }
+  if (stale) {
+    // Readers hand out lines by shared_ptr, so replacing one mid-scan is safe.
+    sources_ = std::make_unique<SourceReader>(source_path, trim_path);
+    sources_generation_ = settings_generation;
+  }
+  return *sources_;
+}
+
 bool Registry::Remove(int64_t id) {
   cache_.clear();
   return by_id_.erase(id) > 0;

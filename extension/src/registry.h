@@ -12,6 +12,7 @@
 
 #include "decode/reader.h"
 #include "model/profile.h"
+#include "report/source.h"
 
 namespace pprofsql {
 
@@ -50,6 +51,11 @@ class Registry {
   bool Remove(int64_t id);
   int64_t NextId() { return next_id_++; }
 
+  // The connection's source reader for the current source_path/trim_path
+  // (rebuilt when they change, or when the default search path, the current
+  // directory, changes). pprof_source and the -list report read through it.
+  SourceReader& Sources() const;
+
   // A small cache of computed results (report graphs), most recent last.
   std::shared_ptr<const void> CacheGet(const std::string& key) const;
   void CachePut(const std::string& key, std::shared_ptr<const void> value) const;
@@ -66,6 +72,8 @@ class Registry {
   std::map<int64_t, LoadedPtr> by_id_;
   static constexpr size_t kCacheEntries = 16;
   mutable std::vector<std::pair<std::string, std::shared_ptr<const void>>> cache_;
+  mutable std::unique_ptr<SourceReader> sources_;
+  mutable uint64_t sources_generation_ = 0;
   int64_t next_id_ = 1;
 };
 

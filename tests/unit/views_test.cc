@@ -427,20 +427,26 @@ TEST(ViewFunctions, LabelLines) {
 TEST(ViewFunctions, NodeName) {
   Db db;
   auto name = [&](const std::string& args) { return db.One("SELECT pprof_node_name(" + args + ")"); };
-  EXPECT_EQ(name("'functions', 4096, 'main.f', '/src/a.go', 12, NULL"), "main.f");
-  EXPECT_EQ(name("'filefunctions', 4096, 'main.f', '/src/./x/../a.go', 12, NULL"), "main.f /src/a.go");
-  EXPECT_EQ(name("'files', 4096, 'main.f', '/src/a.go', 12, '/bin/app'"), "/src/a.go");
-  EXPECT_EQ(name("'files', 4096, 'main.f', '', 12, '/bin/app'"), "[app]");
-  EXPECT_EQ(name("'lines', 4096, 'main.f', 'a.go', 12, NULL"), "main.f a.go:12");
-  EXPECT_EQ(name("'lines', 4096, 'main.f', '', 12, NULL"), "main.f :12");
-  EXPECT_EQ(name("'lines', 4096, 'main.f', 'a.go', 0, NULL"), "main.f a.go");
-  EXPECT_EQ(name("'addresses', 4096, 'main.f', 'a.go', 12, NULL"), "0000000000001000 main.f a.go:12");
-  EXPECT_EQ(name("'addresses', -1, NULL, NULL, NULL, '/bin/app/'"), "ffffffffffffffff [app]");
-  // No function: the binary, else <unknown>; an empty function name too.
-  EXPECT_EQ(name("'functions', 4096, NULL, NULL, NULL, '/usr/lib/libc.so.6'"), "[libc.so.6]");
-  EXPECT_EQ(name("'functions', 4096, NULL, NULL, NULL, NULL"), "<unknown>");
-  EXPECT_EQ(name("'functions', 4096, '', 'a.go', 3, ''"), "<unknown>");
-  EXPECT_NE(db.Try("SELECT pprof_node_name('bogus', 0, 'f', '', 0, NULL)"), "");
+  // The granularity comes from the options; the default is -functions.
+  EXPECT_EQ(name("'', 4096, 'main.f', '/src/a.go', 12, NULL"), "main.f");
+  EXPECT_EQ(name("'-cum -functions', 4096, 'main.f', '/src/a.go', 12, NULL"), "main.f");
+  EXPECT_EQ(name("'-filefunctions', 4096, 'main.f', '/src/./x/../a.go', 12, NULL"), "main.f /src/a.go");
+  EXPECT_EQ(name("'-files', 4096, 'main.f', '/src/a.go', 12, NULL"), "/src/a.go");
+  EXPECT_EQ(name("'-files', 4096, 'main.f', '', 12, '/bin/app'"), "[app]");
+  EXPECT_EQ(name("'-lines', 4096, 'main.f', 'a.go', 12, NULL"), "main.f a.go:12");
+  EXPECT_EQ(name("'-lines', 4096, 'main.f', '', 12, NULL"), "main.f :12");
+  EXPECT_EQ(name("'-lines', 4096, 'main.f', 'a.go', 0, NULL"), "main.f a.go");
+  EXPECT_EQ(name("'-lines', 4096, '', 'a.go', 7, NULL"), "a.go:7");
+  EXPECT_EQ(name("'-addresses', 4096, 'main.f', 'a.go', 12, NULL"), "0000000000001000 main.f a.go:12");
+  EXPECT_EQ(name("'-addresses', -1, NULL, NULL, NULL, '/bin/app/'"), "ffffffffffffffff [app]");
+  EXPECT_EQ(name("'-addresses', 0, NULL, NULL, NULL, ''"), "<unknown>");
+  // No function name kept: the binary, else <unknown>; NULL while the binary is not given.
+  EXPECT_EQ(name("'', 4096, NULL, NULL, NULL, '/usr/lib/libc.so.6'"), "[libc.so.6]");
+  EXPECT_EQ(name("'', 4096, NULL, NULL, NULL, ''"), "<unknown>");
+  EXPECT_EQ(name("'', 4096, '', 'a.go', 3, ''"), "<unknown>");
+  EXPECT_EQ(name("'', 4096, NULL, NULL, NULL, NULL"), "NULL");
+  EXPECT_EQ(name("'-files', 4096, 'main.f', '', 12, NULL"), "NULL");
+  EXPECT_NE(db.Try("SELECT pprof_node_name('-bogus', 0, 'f', '', 0, NULL)"), "");
 }
 
 TEST(ViewFunctions, ConcatOrdered) {

@@ -25,22 +25,23 @@
 //       integer; ties keep arrival order): group_concat with the ORDER BY
 //       that SQLite 3.40 lacks. NULL when there are no values.
 //         SELECT pprof_concat_ordered(name, -depth, ';') ... -> 'main;f;leaf'
-//   pprof_node_name(granularity, address, function_name, filename, line, objfile)
-//       -> the name pprof prints for one frame (a pprof_frames row) at a
-//       granularity ('functions', 'filefunctions', 'files', 'lines',
-//       'addresses'): graph.go's nodeInfo and NameComponents after
-//       Profile.Aggregate dropped what the granularity does not keep.
-//       function_name NULL means the line has no function; objfile is the
-//       mapping's file, used only when no function name is kept.
-//         pprof_node_name('lines', 0, 'main.f', '/src/./a.go', 12, NULL) -> 'main.f /src/a.go:12'
-//         pprof_node_name('functions', 4096, NULL, NULL, NULL, '/bin/app') -> '[app]'
+//   pprof_node_name(options, address, function_name, filename, line, objfile)
+//       -> the name pprof prints for one frame (a pprof_frames row) under the
+//       report flags `options`, whose granularity (-functions, -lines, ...)
+//       decides what is kept: graph.go's nodeInfo and NameComponents after
+//       Profile.Aggregate. function_name NULL means the line has no function.
+//       objfile is the mapping's file ('' for none); it only matters when
+//       neither a function name nor a file or line is kept, and when it is
+//       NULL then, the result is NULL, so SQL can look the mapping up only
+//       for those frames.
+//         pprof_node_name('-lines', 0, 'main.f', '/src/./a.go', 12, NULL) -> 'main.f /src/a.go:12'
+//         pprof_node_name('', 4096, NULL, NULL, NULL, '/bin/app') -> '[app]'
 #include <algorithm>
 #include <cstdio>
 #include <map>
-#include <tuple>
-#include <vector>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "base/sqlite_util.h"
 #include "functions/functions.h"
@@ -57,9 +58,10 @@ std::string_view TextArg(sqlite3_value* v) {
            : std::string_view();
 }
 
-// The last options string pprof_option parsed, per connection. The views
-// call it once per row with the same (non-constant) string, where SQLite's
-// auxdata would not keep the parse.
+// The last options string a function parsed (one per function and
+// connection). The views call pprof_option and pprof_node_name once per row
+// with the same, but not constant, string, where SQLite's auxdata would not
+// keep the parse.
 struct OptionCache {
   bool valid = false;
   std::string flags;
@@ -68,22 +70,31 @@ struct OptionCache {
 
 void DeleteOptionCache(void* p) { delete static_cast<OptionCache*>(p); }
 
+// The parsed `flags`, from the function's cache; reports the error and
+// returns nullptr when they do not parse.
+const ReportOptions* CachedOptions(sqlite3_context* ctx, std::string_view flags, const char* function) {
+  auto* cache = static_cast<OptionCache*>(sqlite3_user_data(ctx));
+  if (!cache->valid || cache->flags != flags) {
+    cache->valid = false;
+    auto r = ParseReportOptions(flags);
+    if (!r.ok()) {
+      ResultError(ctx, function, r.status().message());
+      return nullptr;
+    }
+    cache->options = std::move(*r);
+    cache->flags = std::string(flags);
+    cache->valid = true;
+  }
+  return &cache->options;
+}
+
 void Option(sqlite3_context* ctx, int, sqlite3_value** argv) {
   GuardFunction(ctx, "pprof_option", [&] {
     if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL) {
       return sqlite3_result_null(ctx);
     }
-    auto* cache = static_cast<OptionCache*>(sqlite3_user_data(ctx));
-    std::string_view flags = TextArg(argv[0]);
-    if (!cache->valid || cache->flags != flags) {
-      cache->valid = false;
-      auto r = ParseReportOptions(flags);
-      if (!r.ok()) return ResultError(ctx, "pprof_option", r.status().message());
-      cache->options = std::move(*r);
-      cache->flags = std::string(flags);
-      cache->valid = true;
-    }
-    const ReportOptions* o = &cache->options;
+    const ReportOptions* o = CachedOptions(ctx, TextArg(argv[0]), "pprof_option");
+    if (!o) return;
     std::string_view name = TextArg(argv[1]);
     if (name == "sample_index") {
       ResultText(ctx, o->sample_index);
@@ -225,43 +236,41 @@ void ConcatFinal(sqlite3_context* ctx) {
 
 void NodeName(sqlite3_context* ctx, int, sqlite3_value** argv) {
   GuardFunction(ctx, "pprof_node_name", [&] {
-    std::string_view g = TextArg(argv[0]);
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return sqlite3_result_null(ctx);
+    const ReportOptions* o = CachedOptions(ctx, TextArg(argv[0]), "pprof_node_name");
+    if (!o) return;
+    const std::string& g = o->granularity;
     const bool addresses = g == "addresses", lines = addresses || g == "lines";
     const bool keep_function = lines || g == "functions" || g == "filefunctions";
     const bool keep_file = lines || g == "files" || g == "filefunctions";
-    if (!keep_function && !keep_file) {
-      return ResultError(ctx, "pprof_node_name",
-                         "unknown granularity '" + std::string(g) +
-                             "' (functions, filefunctions, files, lines, addresses)");
-    }
     const bool has_function = sqlite3_value_type(argv[2]) != SQLITE_NULL;
     const uint64_t address = addresses ? static_cast<uint64_t>(sqlite3_value_int64(argv[1])) : 0;
-    std::string name, file;
+    std::string_view name, file_arg;
     int64_t lineno = 0;
     if (has_function) {
-      if (keep_function) name = std::string(TextArg(argv[2]));
-      std::string_view f = TextArg(argv[3]);
-      if (keep_file && !f.empty()) file = CleanPath(f);
+      if (keep_function) name = TextArg(argv[2]);
+      if (keep_file) file_arg = TextArg(argv[3]);
       if (lines) lineno = sqlite3_value_int64(argv[4]);
     }
-    std::string_view objfile = name.empty() ? TextArg(argv[5]) : std::string_view();
+    const bool objfile_null = sqlite3_value_type(argv[5]) == SQLITE_NULL;
+    // The binary is named only when there is no name, line or file.
+    if (name.empty() && lineno == 0 && file_arg.empty() && objfile_null) return sqlite3_result_null(ctx);
     std::string out;
     if (address != 0) {
       char buf[24];
-      std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(address));
+      std::snprintf(buf, sizeof buf, "%016llx ", static_cast<unsigned long long>(address));
       out = buf;
     }
-    auto add = [&out](const std::string& part) { out += (out.empty() ? "" : " ") + part; };
-    if (!name.empty()) add(name);
+    out += name;
+    if (!name.empty() && (lineno != 0 || !file_arg.empty())) out += ' ';
     if (lineno != 0) {
-      add(file + ":" + std::to_string(lineno));
-    } else if (!file.empty()) {
-      add(file);
-    } else if (!name.empty()) {
-    } else if (!objfile.empty()) {
-      add("[" + BasePath(objfile) + "]");
-    } else {
-      add("<unknown>");
+      out += file_arg.empty() ? std::string() : CleanPath(file_arg);
+      out += ':' + std::to_string(lineno);
+    } else if (!file_arg.empty()) {
+      out += CleanPath(file_arg);
+    } else if (name.empty()) {
+      std::string_view objfile = TextArg(argv[5]);
+      out += objfile.empty() ? "<unknown>" : "[" + BasePath(objfile) + "]";
     }
     ResultText(ctx, out);
   });
@@ -283,7 +292,7 @@ int RegisterViewFunctions(sqlite3* db) {
                                   nullptr, nullptr, ConcatStep, ConcatFinal, nullptr);
   if (rc != SQLITE_OK) return rc;
   return sqlite3_create_function_v2(db, "pprof_node_name", 6, SQLITE_UTF8 | SQLITE_INNOCUOUS | SQLITE_DETERMINISTIC,
-                                    nullptr, NodeName, nullptr, nullptr, nullptr);
+                                    new OptionCache(), NodeName, nullptr, nullptr, DeleteOptionCache);
 }
 
 }  // namespace pprofsql

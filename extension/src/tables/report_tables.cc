@@ -12,7 +12,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <climits>
 #include <map>
+#include <tuple>
 #include <optional>
 
 #include "base/sqlite_util.h"
@@ -36,6 +38,11 @@ struct ReportData {
   // -list: per node, the block of source lines its function's listing of
   // its file covers (getSourceFromFile with no explicit range).
   std::vector<int64_t> list_first, list_last;
+  // -list: the texts pprof prints for this node's source line (the sums over
+  // the function's nodes on that line; '.' for 0) and for its routine (the
+  // function in this file), and why the file cannot be read (or "").
+  std::vector<std::string> line_flat_text, line_cum_text, routine_flat_text, routine_cum_text, routine_cum_pct,
+      source_error;
   // Edges in the order pprof prints them around each node (EdgeMap.Sort):
   // position among the callee's in-edges and the caller's out-edges.
   std::vector<uint32_t> in_order, out_order;
@@ -50,6 +57,49 @@ Result<ReportKind> ParseKind(const std::string& s) {
   if (s == "tags") return ReportKind::kTags;
   if (s == "raw") return ReportKind::kRaw;
   return Status::Error(fmt::format("unknown report '{}' (top, peek, tree, list, traces, tags, raw)", s));
+}
+
+// printSource's per-file and per-line numbers, formatted as it prints them.
+void ListColumns(const Registry& reg, ReportData& d) {
+  const ReportGraph& g = d.graph;
+  struct Sums {
+    int64_t flat = 0, cum = 0;
+    int64_t first = INT64_MAX, last = INT64_MIN;
+  };
+  std::map<std::pair<std::string, std::string>, Sums> routine;
+  std::map<std::tuple<std::string, std::string, int64_t>, Sums> line;
+  for (const GraphNode& n : g.nodes) {
+    Sums& r = routine[{n.info.name, n.info.file}];
+    r.flat += n.flat;
+    r.cum += n.cum;
+    // From the function's start line (else 5 lines before its first sampled
+    // line, at least 1) to 5 lines after its last sampled line.
+    r.first = std::min(r.first, n.info.start_line != 0 ? n.info.start_line : n.info.lineno - 5);
+    r.last = std::max(r.last, n.info.lineno + 5);
+    Sums& l = line[{n.info.name, n.info.file, n.info.lineno}];
+    l.flat += n.flat;
+    l.cum += n.cum;
+  }
+  auto value_or_dot = [&](int64_t v) { return v == 0 ? std::string(".") : FormatValue(g, v); };
+  std::map<std::string, std::string> errors;
+  for (const GraphNode& n : g.nodes) {
+    const Sums& r = routine[{n.info.name, n.info.file}];
+    const Sums& l = line[{n.info.name, n.info.file, n.info.lineno}];
+    d.list_first.push_back(std::max<int64_t>(1, r.first));
+    d.list_last.push_back(r.last);
+    d.line_flat_text.push_back(value_or_dot(l.flat));
+    d.line_cum_text.push_back(value_or_dot(l.cum));
+    d.routine_flat_text.push_back(FormatValue(g, r.flat));
+    d.routine_cum_text.push_back(FormatValue(g, r.cum));
+    d.routine_cum_pct.push_back(Percentage(r.cum, g.total));
+    std::string error;
+    if (!n.info.file.empty()) {
+      auto [it, fresh] = errors.try_emplace(n.info.file);
+      if (fresh) it->second = reg.Sources().Error(n.info.file).value_or("");
+      error = it->second;
+    }
+    d.source_error.push_back(error);
+  }
 }
 
 // The profile pprof would report on: `lp` itself when pprof_prepare made it,
@@ -104,24 +154,7 @@ Result<std::shared_ptr<const void>> ComputeReport(const LoadedProfile& loaded, c
     if (m) matched_sum += n.FlatValue();
     data->matched_flat_sum.push_back(matched_sum);
   }
-  if (*kind == ReportKind::kList) {
-    // From the function's start line (else 5 lines before its first sampled
-    // line, at least 1) to 5 lines after its last sampled line.
-    std::map<std::pair<std::string, std::string>, std::pair<int64_t, int64_t>> range;
-    for (const GraphNode& n : graph.nodes) {
-      int64_t start = n.info.start_line != 0 ? n.info.start_line : n.info.lineno - 5;
-      auto [it, fresh] = range.try_emplace({n.info.name, n.info.file}, start, n.info.lineno + 5);
-      if (!fresh) {
-        it->second.first = std::min(it->second.first, start);
-        it->second.second = std::max(it->second.second, n.info.lineno + 5);
-      }
-    }
-    for (const GraphNode& n : graph.nodes) {
-      const auto& r = range[{n.info.name, n.info.file}];
-      data->list_first.push_back(std::max<int64_t>(1, r.first));
-      data->list_last.push_back(r.second);
-    }
-  }
+  if (*kind == ReportKind::kList) ListColumns(reg, *data);
   data->in_order.assign(graph.edges.size(), 0);
   data->out_order.assign(graph.edges.size(), 0);
   auto edge_less = [&](uint32_t a, uint32_t b) {
@@ -151,6 +184,12 @@ void Text(sqlite3_context* c, std::string_view s) { ResultText(c, s); }
 void TextOrNull(sqlite3_context* c, const std::string& s) {
   if (s.empty()) return sqlite3_result_null(c);
   ResultText(c, s);
+}
+
+// A -list column: NULL for other reports.
+void ListText(sqlite3_context* c, const std::vector<std::string>& v, uint32_t i) {
+  if (v.empty()) return sqlite3_result_null(c);
+  Text(c, v[i]);
 }
 
 const ComputedSpec kNodesSpec = {"report", {"report", "options", "symbol"}, ComputeReport, [](const void* d) {
@@ -230,6 +269,22 @@ std::vector<TableSpec> ReportTables() {
            if (DataOf(r).list_last.empty()) return sqlite3_result_null(c);
            Int(c, DataOf(r).list_last[r.child]);
          }},
+        {"line_flat_text", "TEXT", "For report 'list': flat of all the function's nodes on this line, as -list prints it.",
+         [](sqlite3_context* c, const Row& r) { ListText(c, DataOf(r).line_flat_text, r.child); }},
+        {"line_cum_text", "TEXT", "For report 'list': cum of all the function's nodes on this line, as -list prints it.",
+         [](sqlite3_context* c, const Row& r) { ListText(c, DataOf(r).line_cum_text, r.child); }},
+        {"routine_flat_text", "TEXT", "For report 'list': flat of the function in this file (the ROUTINE total).",
+         [](sqlite3_context* c, const Row& r) { ListText(c, DataOf(r).routine_flat_text, r.child); }},
+        {"routine_cum_text", "TEXT", "For report 'list': cum of the function in this file (sum over its lines).",
+         [](sqlite3_context* c, const Row& r) { ListText(c, DataOf(r).routine_cum_text, r.child); }},
+        {"routine_cum_pct", "TEXT", "For report 'list': that cum as a share of the Total.",
+         [](sqlite3_context* c, const Row& r) { ListText(c, DataOf(r).routine_cum_pct, r.child); }},
+        {"source_error", "TEXT", "For report 'list': why the file cannot be read, as pprof prints it, or NULL.",
+         [](sqlite3_context* c, const Row& r) {
+           const auto& v = DataOf(r).source_error;
+           if (v.empty() || v[r.child].empty()) return sqlite3_result_null(c);
+           Text(c, v[r.child]);
+         }},
         {"total", "INTEGER", "The report's Total.", [](sqlite3_context* c, const Row& r) { Int(c, GraphOf(r).total); }},
         {"sample_type", "TEXT", "The sample type reported (mean_ prefixed with -mean).",
          [](sqlite3_context* c, const Row& r) { Text(c, GraphOf(r).sample_type); }},
@@ -237,7 +292,7 @@ std::vector<TableSpec> ReportTables() {
          [](sqlite3_context* c, const Row& r) { Text(c, GraphOf(r).output_unit); }},
         {"sample_unit", "TEXT", "The unit of the sample values, e.g. nanoseconds or bytes.",
          [](sqlite3_context* c, const Row& r) { Text(c, GraphOf(r).sample_unit); }}},
-       &kNodesSpec});
+       &kNodesSpec, true});
   t.push_back(
       {"pprof_graph_edges",
        "The edges of the same graph: caller to callee, weighted by the samples in which the callee follows "
@@ -271,7 +326,7 @@ std::vector<TableSpec> ReportTables() {
          [](sqlite3_context* c, const Row& r) { Int(c, DataOf(r).in_order[r.child]); }},
         {"out_order", "INTEGER", "Position among the caller's callees as pprof prints them.",
          [](sqlite3_context* c, const Row& r) { Int(c, DataOf(r).out_order[r.child]); }}},
-       &kEdgesSpec});
+       &kEdgesSpec, true});
   t.push_back({"pprof_report_labels",
                "The header lines pprof prints above a report (File:, Type:, Time:, Duration:, Showing nodes ..., "
                "Dropped ...), in order. Parameters: report, options, symbol.",
@@ -281,7 +336,7 @@ std::vector<TableSpec> ReportTables() {
                  [](sqlite3_context* c, const Row& r) { Int(c, r.child); }},
                 {"text", "TEXT", "The line.",
                  [](sqlite3_context* c, const Row& r) { Text(c, DataOf(r).labels[r.child]); }}},
-               &kLabelsSpec});
+               &kLabelsSpec, true});
   return t;
 }
 

@@ -54,24 +54,7 @@ enum : int { kColFile = 0, kColLine = 1, kColText = 2, kColFileArg = 3 };
 // SourceReader for the connection's current settings, with its file cache.
 struct SourceAux {
   std::shared_ptr<Registry> registry;
-  std::unique_ptr<SourceReader> reader;
-  uint64_t generation = 0;
-
-  SourceReader& Reader() {
-    bool stale = !reader || generation != registry->settings_generation;
-    if (!stale && registry->source_path.empty()) {
-      // The default search path is the current directory: follow chdir().
-      Result<std::string> wd = GoGetwd();
-      stale = !wd.ok() || *wd != reader->search_path();
-    }
-    if (stale) {
-      // Cursors hold their lines by shared_ptr, so replacing the reader
-      // mid-scan is safe.
-      reader = std::make_unique<SourceReader>(registry->source_path, registry->trim_path);
-      generation = registry->settings_generation;
-    }
-    return *reader;
-  }
+  SourceReader& Reader() { return registry->Sources(); }
 };
 using AuxPtr = std::shared_ptr<SourceAux>;
 

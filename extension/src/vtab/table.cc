@@ -197,9 +197,12 @@ int Connect(sqlite3* db, void* paux, int, const char* const*, sqlite3_vtab** out
     *err = sqlite3_mprintf("%s: %s", aux->spec->name, sqlite3_errmsg(db));
     return rc;
   }
-  // These tables only read profiles already in memory: harmless from a
-  // view or trigger. Loading files happens in pprof_load, which is DIRECTONLY.
-  sqlite3_vtab_config(db, SQLITE_VTAB_INNOCUOUS);
+  // Tables that only read profiles already in memory are harmless from a
+  // view or trigger (loading files happens in pprof_load, which is
+  // DIRECTONLY). Tables that read other files are DIRECTONLY, so a view or
+  // trigger in a database someone else wrote cannot probe this machine's
+  // files through them; TEMP views, such as the bundled reports, still can.
+  sqlite3_vtab_config(db, aux->spec->reads_files ? SQLITE_VTAB_DIRECTONLY : SQLITE_VTAB_INNOCUOUS);
   auto* vt = new (std::nothrow) VTab();
   if (!vt) return SQLITE_NOMEM;
   vt->aux = aux;

@@ -67,6 +67,9 @@ struct TableSpec {
   bool expand_frames;
   std::vector<ColumnSpec> columns;  // columns[0] is always profile_id
   const ComputedSpec* computed = nullptr;  // for kComputed
+  // Tables whose rows depend on files other than the loaded profiles (the
+  // -list report reads source files) are DIRECTONLY; the rest INNOCUOUS.
+  bool reads_files = false;
 };
 
 // The tables, in documentation order (tables/tables.cc).
