@@ -1,27 +1,41 @@
 // pprof-sql: the sqlite-pprof shell, a thin client of the extension.
 //
 //   pprof-sql -top|-list=RE|-peek=RE|-traces|-tags|-raw [pprof flags] PROFILE...
-//       prints what `go tool pprof` prints, computed by the bundled views;
-//   pprof-sql PROFILE... -c 'SQL'
-//       runs SQL with the profiles loaded.
+//       prints what `go tool pprof` prints, computed by the bundled views
+//       (report.cc);
+//   pprof-sql [PROFILE...]
+//       a SQL prompt with the profiles loaded, or the SQL of standard input
+//       when it is not a terminal (repl.cc, output.cc);
+//   pprof-sql [PROFILE...] -c 'SQL'
+//       runs SQL with the profiles loaded;
+//   pprof-sql import DB PROFILE...
+//       writes the profiles into a plain SQLite database (import.cc).
 //
 // Everything here is argument handling and printing: loading, preparing
-// (merge, -base, filters) and every report are SQL against the extension.
-#include <sqlite3.h>
+// (merge, -base, filters), every report and the import are SQL against the
+// extension.
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstring>
-#include <memory>
 #include <string>
 #include <vector>
 
-extern "C" int sqlite3_pprof_init(sqlite3* db, char** err, const sqlite3_api_routines* api);
+#include "common.h"
+#include "import.h"
+#include "output.h"
+#include "repl.h"
+#include "report.h"
 
 namespace {
 
+using pprof_shell::Mode;
+
 const char kUsage[] =
     "usage: pprof-sql [report] [options] PROFILE...\n"
-    "       pprof-sql [options] PROFILE... -c SQL\n"
+    "       pprof-sql [options] [PROFILE...]             (a SQL prompt; SQL from stdin if not a terminal)\n"
+    "       pprof-sql [options] [PROFILE...] -c SQL\n"
+    "       pprof-sql import [-source_path=DIRS] [-trim_path=PREFIXES] DB PROFILE...|DIR\n"
     "\n"
     "Reads pprof profiles (profile.proto, gzipped or not; files, directories or\n"
     "glob patterns) and prints the report `go tool pprof` prints for the same\n"
@@ -65,93 +79,39 @@ const char kUsage[] =
     "  -all_frames        ignore the profile's drop_frames\n"
     "  -symbolize=MODE    accepted for compatibility; profiles are read as they are\n"
     "\n"
-    "SQL:\n"
-    "  -c SQL             run SQL (several statements allowed) and print the rows\n"
-    "  -header            print column names first (with -c)\n"
-    "  -separator S       column separator (with -c; default |)\n"
+    "SQL (without a report flag):\n"
+    "  -c SQL             run SQL and dot-commands (several statements allowed),\n"
+    "                     stopping at the first error\n"
+    "  (none)             a prompt with line editing and history ($PPROF_SQL_HISTORY,\n"
+    "                     default ~/.pprof_sql_history); on a pipe, the SQL of stdin\n"
+    "  -mode MODE         list (default), tabs, csv, json, line, column, table, box,\n"
+    "                     markdown: sqlite3's output formats\n"
+    "  -header, -noheader print column names first, or not (list, tabs, csv, column)\n"
+    "  -separator S       column separator (list mode; default |)\n"
+    "  -nullvalue TEXT    how NULL prints (default: empty)\n"
+    "  -bail              stop standard input's SQL at the first error\n"
+    "  Dot-commands (.help lists them): .tables, .schema, .mode, .headers, .output,\n"
+    "  .read, .load PROFILE, .timer, .quit, ...\n"
+    "\n"
+    "Import:\n"
+    "  import DB PROFILE...|DIR  write the profiles into DB, a plain SQLite database\n"
+    "                     (pprof_import), with -source_path/-trim_path applied\n"
     "\n"
     "  -version, -help\n";
 
-struct DbCloser {
-  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
-};
-struct StmtFinalizer {
-  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
-};
-using Stmt = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
-
-// Prepares one statement and binds text parameters, in order.
-Stmt Prepare(sqlite3* db, const std::string& sql, const std::vector<std::string>& args) {
-  sqlite3_stmt* raw = nullptr;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) return nullptr;
-  for (size_t i = 0; i < args.size(); i++) {
-    sqlite3_bind_text(raw, static_cast<int>(i + 1), args[i].c_str(), -1, SQLITE_TRANSIENT);
-  }
-  return Stmt(raw);
-}
-
-// Runs a statement expected to return one value; "" and an error message on failure.
-bool QueryOne(sqlite3* db, const std::string& sql, const std::vector<std::string>& args, std::string* out) {
-  Stmt st = Prepare(db, sql, args);
-  if (!st || sqlite3_step(st.get()) != SQLITE_ROW) return false;
-  const unsigned char* t = sqlite3_column_text(st.get(), 0);
-  *out = t ? reinterpret_cast<const char*>(t) : "";
-  return true;
-}
-
-int RunSql(sqlite3* db, const std::string& sql, bool header, const std::string& sep) {
-  const char* tail = sql.c_str();
-  while (tail && *tail) {
-    sqlite3_stmt* raw = nullptr;
-    if (sqlite3_prepare_v2(db, tail, -1, &raw, &tail) != SQLITE_OK) {
-      std::fprintf(stderr, "pprof-sql: %s\n", sqlite3_errmsg(db));
-      return 1;
-    }
-    Stmt stmt(raw);
-    if (!stmt) continue;  // whitespace or a comment
-    int n = sqlite3_column_count(stmt.get());
-    bool printed_header = false;
-    int rc;
-    while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
-      if (header && !printed_header) {
-        for (int i = 0; i < n; i++) std::printf("%s%s", i ? sep.c_str() : "", sqlite3_column_name(stmt.get(), i));
-        std::printf("\n");
-        printed_header = true;
-      }
-      for (int i = 0; i < n; i++) {
-        const unsigned char* v = sqlite3_column_text(stmt.get(), i);
-        std::printf("%s%s", i ? sep.c_str() : "", v ? reinterpret_cast<const char*>(v) : "");
-      }
-      std::printf("\n");
-    }
-    if (rc != SQLITE_DONE) {
-      std::fprintf(stderr, "pprof-sql: %s\n", sqlite3_errmsg(db));
-      return 1;
-    }
-  }
-  return 0;
-}
-
-// Quotes a word for the extension's options strings (report/options.h).
-std::string QuoteWord(const std::string& w) {
-  std::string out = "\"";
-  for (char c : w) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
-
 struct Args {
-  std::string report;   // top, list, peek, traces, tags, raw; "" with -c
-  std::string symbol;   // the regexp of -list= / -peek=
-  std::vector<std::string> report_options;   // passed to the views' options column
-  std::vector<std::string> prepare_options;  // filters, -base, ... for pprof_prepare
-  std::vector<std::string> sources;
+  pprof_shell::ReportArgs report;
   std::string source_path, trim_path;
   bool has_source_path = false, has_trim_path = false;
-  std::string sql, sep = "|";
-  bool header = false;
+  std::string sql;
+  bool has_sql = false;
+  Mode mode = Mode::kList;
+  bool has_mode = false;
+  int header = -1;  // -1 unset, 0 -noheader, 1 -header
+  std::string sep;
+  bool has_sep = false;
+  std::string null_value;
+  bool bail = false;
 };
 
 // Flags that take a value; pprof's flag package also accepts "-flag value".
@@ -159,14 +119,14 @@ bool TakesValue(const std::string& name) {
   static const char* const kValued[] = {
       "list", "peek", "sample_index", "nodecount", "nodefraction", "edgefraction", "unit", "divide_by",
       "source_path", "trim_path", "focus", "ignore", "hide", "show", "show_from", "prune_from", "tagfocus",
-      "tagignore", "tagshow", "taghide", "base", "diff_base", "symbolize", "c", "separator"};
+      "tagignore", "tagshow", "taghide", "base", "diff_base", "symbolize", "c", "separator", "mode", "nullvalue"};
   for (const char* v : kValued) {
     if (name == v) return true;
   }
   return false;
 }
 
-// Returns 0 to go on, or an exit status.
+// Returns 0 to go on, or an exit status (-1: exit 0).
 int ParseArgs(int argc, char** argv, Args& a) {
   static const char* const kReportOptions[] = {
       "sample_index", "mean", "functions", "filefunctions", "files", "lines", "addresses", "noinlines", "cum", "flat",
@@ -176,10 +136,11 @@ int ParseArgs(int argc, char** argv, Args& a) {
   static const char* const kPrepareOptions[] = {"focus", "ignore", "hide", "show", "show_from", "prune_from",
                                                 "tagfocus", "tagignore", "tagshow", "taghide", "normalize",
                                                 "all_frames"};
+  pprof_shell::ReportArgs& r = a.report;
   for (int i = 1; i < argc; i++) {
     std::string arg = argv[i];
     if (arg.size() < 2 || arg[0] != '-') {
-      a.sources.push_back(arg);
+      r.sources.push_back(arg);
       continue;
     }
     std::string body = arg.substr(arg[1] == '-' ? 2 : 1);
@@ -208,24 +169,36 @@ int ParseArgs(int argc, char** argv, Args& a) {
     }
     if (name == "top" || name == "text" || name == "traces" || name == "tags" || name == "raw" || name == "list" ||
         name == "peek") {
-      if (!a.report.empty()) {
-        std::fprintf(stderr, "pprof-sql: only one report at a time (-%s and -%s)\n", a.report.c_str(), name.c_str());
+      if (!r.report.empty()) {
+        std::fprintf(stderr, "pprof-sql: only one report at a time (-%s and -%s)\n", r.report.c_str(), name.c_str());
         return 2;
       }
-      a.report = name == "text" ? "top" : name;
+      r.report = name == "text" ? "top" : name;
       if (name == "list" || name == "peek") {
         if (value.empty()) {
           std::fprintf(stderr, "pprof-sql: -%s needs a regexp, e.g. -%s=main.main\n", name.c_str(), name.c_str());
           return 2;
         }
-        a.symbol = value;
+        r.symbol = value;
       }
     } else if (name == "c") {
       a.sql = value;
-    } else if (name == "header") {
-      a.header = true;
+      a.has_sql = true;
+    } else if (name == "mode") {
+      if (!pprof_shell::ParseMode(value, &a.mode)) {
+        std::fprintf(stderr, "pprof-sql: -mode should be one of %s\n", pprof_shell::ModeNames());
+        return 2;
+      }
+      a.has_mode = true;
+    } else if (name == "header" || name == "noheader") {
+      a.header = name == "header";
     } else if (name == "separator") {
       a.sep = value;
+      a.has_sep = true;
+    } else if (name == "nullvalue") {
+      a.null_value = value;
+    } else if (name == "bail") {
+      a.bail = true;
     } else if (name == "source_path") {
       a.source_path = value;
       a.has_source_path = true;
@@ -235,18 +208,18 @@ int ParseArgs(int argc, char** argv, Args& a) {
     } else if (name == "symbolize") {
       // Accepted for compatibility: profiles are used as they are.
     } else if (name == "base" || name == "diff_base") {
-      a.prepare_options.push_back(flag);
+      r.prepare_options.push_back(flag);
     } else {
       bool known = false;
       for (const char* o : kReportOptions) {
         if (name == o) {
-          a.report_options.push_back(flag);
+          r.report_options.push_back(flag);
           known = true;
         }
       }
       for (const char* o : kPrepareOptions) {
         if (name == o) {
-          a.prepare_options.push_back(flag);
+          r.prepare_options.push_back(flag);
           known = true;
         }
       }
@@ -259,127 +232,55 @@ int ParseArgs(int argc, char** argv, Args& a) {
   return 0;
 }
 
-std::string Join(const std::vector<std::string>& words) {
-  std::string out;
-  for (const std::string& w : words) out += (out.empty() ? "" : " ") + QuoteWord(w);
-  return out;
-}
-
-// Loads one source (file, directory or glob); returns its id(s) as a comma list.
-bool LoadSource(sqlite3* db, const std::string& path, std::string* ids) {
-  std::string before;
-  if (!QueryOne(db, "SELECT coalesce(max(profile_id), 0) FROM pprof_profiles", {}, &before)) return false;
-  std::string result;
-  if (!QueryOne(db, "SELECT pprof_load(?)", {path}, &result)) {
-    std::fprintf(stderr, "%s: %s\n", path.c_str(), sqlite3_errmsg(db));
-    return false;
+pprof_shell::OutputOptions OutputOptionsOf(const Args& a) {
+  pprof_shell::OutputOptions o;
+  if (a.header >= 0) {
+    o.header = a.header == 1;
+    o.header_set = true;
   }
-  // A directory or glob loads several profiles: take every id it touched.
-  Stmt st = Prepare(db, "SELECT group_concat(profile_id) FROM pprof_profiles WHERE profile_id > ? OR profile_id = ?",
-                    {before, result});
-  if (!st || sqlite3_step(st.get()) != SQLITE_ROW) return false;
-  const unsigned char* t = sqlite3_column_text(st.get(), 0);
-  *ids = t ? reinterpret_cast<const char*>(t) : result;
-  return true;
-}
-
-int RunReport(sqlite3* db, const Args& a) {
-  if (a.sources.empty()) {
-    std::fprintf(stderr, "pprof-sql: no profile given\n");
-    return 2;
-  }
-  std::string ids;
-  for (const std::string& s : a.sources) {
-    std::string one;
-    if (!LoadSource(db, s, &one)) {
-      std::fprintf(stderr, "pprof: failed to fetch any source profiles\n");
-      return 2;
-    }
-    ids += (ids.empty() ? "" : ",") + one;
-  }
-  // -base=FILE / -diff_base=FILE: load the base and refer to it by id.
-  std::vector<std::string> prepare = a.prepare_options;
-  for (std::string& o : prepare) {
-    for (const char* b : {"-base=", "-diff_base="}) {
-      if (o.rfind(b, 0) == 0) {
-        std::string base_ids;
-        if (!LoadSource(db, o.substr(std::strlen(b)), &base_ids)) return 2;
-        o = b + base_ids;
-      }
-    }
-  }
-  std::string id;
-  if (!QueryOne(db, "SELECT pprof_prepare(?, ?)", {ids, Join(prepare)}, &id)) {
-    std::fprintf(stderr, "pprof-sql: %s\n", sqlite3_errmsg(db));
-    return 2;
-  }
-  static const struct {
-    const char* report;
-    const char* sql;
-  } kViews[] = {
-      {"top", "SELECT text FROM pprof_top_text WHERE profile_id = ?1 AND options = ?2 ORDER BY line_no"},
-      {"peek", "SELECT text FROM pprof_peek_text WHERE profile_id = ?1 AND options = ?2 AND symbol = ?3 "
-               "ORDER BY line_no"},
-      {"list", "SELECT text FROM pprof_list_text WHERE profile_id = ?1 AND options = ?2 AND symbol = ?3 "
-               "ORDER BY line_no"},
-      {"traces", "SELECT text FROM pprof_traces_text WHERE profile_id = ?1 AND options = ?2 ORDER BY line_no"},
-      {"tags", "SELECT text FROM pprof_tags_text WHERE profile_id = ?1 AND options = ?2 ORDER BY line_no"},
-      {"raw", "SELECT text FROM pprof_raw_text WHERE profile_id = ?1 ORDER BY line_no"},
-  };
-  for (const auto& v : kViews) {
-    if (a.report != v.report) continue;
-    Stmt st = Prepare(db, v.sql, {id, Join(a.report_options), a.symbol});
-    if (!st) {
-      std::fprintf(stderr, "pprof-sql: %s\n", sqlite3_errmsg(db));
-      return 2;
-    }
-    // Lines are collected first: an error mid-report prints nothing, as pprof does.
-    std::string out;
-    int rc;
-    while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
-      const unsigned char* t = sqlite3_column_text(st.get(), 0);
-      out += t ? reinterpret_cast<const char*>(t) : "";
-      out += '\n';
-    }
-    if (rc != SQLITE_DONE) {
-      std::fprintf(stderr, "pprof-sql: %s\n", sqlite3_errmsg(db));
-      return 2;
-    }
-    if (out.empty() && !a.symbol.empty()) {
-      std::fprintf(stderr, "no matches found for regexp: %s\n", a.symbol.c_str());
-      return 2;
-    }
-    std::fwrite(out.data(), 1, out.size(), stdout);
-    return 0;
-  }
-  return 2;
+  // As sqlite3's -csv: rows end with LF (.mode csv at the prompt uses CRLF).
+  if (a.has_mode) pprof_shell::SetMode(o, a.mode, /*crlf=*/false);
+  if (a.has_sep) o.col_sep = a.sep;
+  o.null_value = a.null_value;
+  return o;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::strcmp(argv[1], "import") == 0) return pprof_shell::RunImport(argc - 2, argv + 2);
   Args a;
   int rc = ParseArgs(argc, argv, a);
   if (rc != 0) return rc < 0 ? 0 : rc;
-  if (a.report.empty() && a.sql.empty()) {
-    std::fputs(kUsage, stderr);
-    return 2;
-  }
-  sqlite3_auto_extension(reinterpret_cast<void (*)()>(sqlite3_pprof_init));
-  sqlite3* raw = nullptr;
-  if (sqlite3_open(":memory:", &raw) != SQLITE_OK) {
-    std::fprintf(stderr, "pprof-sql: cannot open a database: %s\n", raw ? sqlite3_errmsg(raw) : "out of memory");
-    sqlite3_close(raw);
-    return 1;
-  }
-  std::unique_ptr<sqlite3, DbCloser> db(raw);
+  pprof_shell::Db db = pprof_shell::OpenDatabase();
+  if (!db) return 1;
   std::string ignored;
-  if (a.has_source_path) QueryOne(db.get(), "SELECT pprof_config('source_path', ?)", {a.source_path}, &ignored);
-  if (a.has_trim_path) QueryOne(db.get(), "SELECT pprof_config('trim_path', ?)", {a.trim_path}, &ignored);
-  if (!a.report.empty()) return RunReport(db.get(), a);
-  for (const std::string& p : a.sources) {
-    std::string ids;
-    if (!LoadSource(db.get(), p, &ids)) return 1;
+  if (a.has_source_path) {
+    pprof_shell::QueryOne(db.get(), "SELECT pprof_config('source_path', ?)", {a.source_path}, &ignored);
   }
-  return RunSql(db.get(), a.sql, a.header, a.sep);
+  if (a.has_trim_path) pprof_shell::QueryOne(db.get(), "SELECT pprof_config('trim_path', ?)", {a.trim_path}, &ignored);
+  if (!a.report.report.empty()) return pprof_shell::RunReport(db.get(), a.report);
+
+  std::vector<std::string> unused = a.report.report_options;
+  unused.insert(unused.end(), a.report.prepare_options.begin(), a.report.prepare_options.end());
+  if (!unused.empty()) {
+    std::fprintf(stderr, "pprof-sql: %s: report options, without a report (-top, -list=RE, ...): ignored\n",
+                 unused[0].c_str());
+  }
+  for (const std::string& p : a.report.sources) {
+    std::string ids;
+    if (!pprof_shell::LoadSource(db.get(), p, &ids)) return 1;
+  }
+  pprof_shell::Shell shell(db.get(), OutputOptionsOf(a));
+  int errors;
+  if (a.has_sql) {
+    errors = shell.RunText(a.sql);
+  } else if (isatty(STDIN_FILENO)) {
+    shell.RunInteractive();
+    errors = 0;
+  } else {
+    errors = shell.RunScript(stdin, "", a.bail);
+  }
+  std::fflush(stdout);
+  return errors ? 1 : shell.exit_code();
 }

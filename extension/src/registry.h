@@ -50,6 +50,10 @@ class Registry {
   void Put(LoadedProfile entry);
   bool Remove(int64_t id);
   int64_t NextId() { return next_id_++; }
+  // New ids start above `id` (ids of profiles imported into the database).
+  void SkipIdsUpTo(int64_t id) {
+    if (next_id_ <= id) next_id_ = id + 1;
+  }
 
   // The connection's source reader for the current source_path/trim_path
   // (rebuilt when they change, or when the default search path, the current
@@ -67,6 +71,9 @@ class Registry {
   // setting does, so cached report results can tell they are stale.
   std::string source_path, trim_path;
   uint64_t settings_generation = 0;
+  // pprof_config('progress', 1): long work (pprof_import) reports progress
+  // on standard error when it is a terminal.
+  bool progress = false;
 
  private:
   std::map<int64_t, LoadedPtr> by_id_;

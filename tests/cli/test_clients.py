@@ -83,6 +83,22 @@ def main():
     except sqlite3.Error as e:
         check("python sqlite3: pprof_load refused from a view", "unsafe use" in str(e), str(e))
 
+    # A failing .load (here: a TEMP table where a bundled view goes) is a clear
+    # error and leaves nothing behind that would crash the process later.
+    con2 = sqlite3.connect(":memory:")
+    con2.execute("CREATE TEMP TABLE pprof_top(x)")
+    con2.enable_load_extension(True)
+    try:
+        con2.load_extension(ext)
+        check("failing .load is an error", False, "loaded")
+    except sqlite3.Error as e:
+        check("failing .load is an error", "pprof_top" in str(e), str(e))
+    left = con2.execute("SELECT count(*) FROM pragma_module_list WHERE name LIKE '%pprof%'").fetchone()[0]
+    check("failing .load leaves no module behind", left == 0, str(left))
+    con2.execute("SELECT 1").fetchall()
+    con2.close()
+    check("connection closes cleanly after a failing .load", True)
+
     # 3. pprof.so exports its entry point and nothing else.
     nm = subprocess.run(["nm", "-D", "--defined-only", ext + ".so"], capture_output=True, text=True)
     syms = [l.split()[-1] for l in nm.stdout.splitlines() if l.strip()]

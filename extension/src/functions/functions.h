@@ -36,4 +36,15 @@ int RegisterViewFunctions(sqlite3* db);
 // Creates the bundled TEMP views from sql/*.sql (generated sql_bundle.cc).
 int InstallViews(sqlite3* db, char** err);
 
+// The bundled views as SQL that stores them in a database's main schema
+// (for pprof_import).
+std::string PersistentViewsSql();
+
+// pprof_import (functions/import.cc).
+int RegisterImportFunction(sqlite3* db, const std::shared_ptr<Registry>& registry);
+
+// When the database already holds imported pprof_* tables, TEMP views of the
+// same names show the imported rows and the loaded profiles together.
+int ShadowImportedTables(sqlite3* db, const std::shared_ptr<Registry>& registry, char** err);
+
 }  // namespace pprofsql

@@ -167,6 +167,10 @@ void Config(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
       }
       return sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(reg.limits.max_profile_bytes));
     }
+    if (k == "progress") {
+      if (argc > 1) reg.progress = sqlite3_value_int(argv[1]) != 0;
+      return sqlite3_result_int(ctx, reg.progress ? 1 : 0);
+    }
     if (k == "source_path" || k == "trim_path") {
       std::string& value = k == "source_path" ? reg.source_path : reg.trim_path;
       if (argc > 1) {
@@ -177,7 +181,7 @@ void Config(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
       return ResultText(ctx, value);
     }
     ResultError(ctx, "pprof_config",
-                fmt::format("unknown setting '{}'; known: max_profile_bytes, source_path, trim_path", k));
+                fmt::format("unknown setting '{}'; known: max_profile_bytes, source_path, trim_path, progress", k));
   });
 }
 

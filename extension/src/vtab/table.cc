@@ -389,7 +389,16 @@ const sqlite3_module kModule = MakeModule();
 
 }  // namespace
 
-int RegisterTables(sqlite3* db, const std::shared_ptr<Registry>& registry) {
+std::string RealTableColumns(const TableSpec& spec) {
+  std::string cols;
+  for (const ColumnSpec& c : spec.columns) cols += std::string(cols.empty() ? "" : ", ") + c.name + " " + c.type;
+  if (spec.computed) {
+    for (const char* p : spec.computed->params) cols += std::string(", ") + p + " TEXT";
+  }
+  return cols;
+}
+
+int RegisterTables(sqlite3* db, const std::shared_ptr<Registry>& registry, const std::string& prefix) {
   for (const TableSpec& spec : AllTables()) {
     auto* aux = new ModuleAux{&spec, registry, -1};
     if (spec.key_column) {
@@ -397,7 +406,7 @@ int RegisterTables(sqlite3* db, const std::shared_ptr<Registry>& registry) {
         if (std::strcmp(spec.columns[i].name, spec.key_column) == 0) aux->key_col = static_cast<int>(i);
       }
     }
-    int rc = sqlite3_create_module_v2(db, spec.name, &kModule, aux,
+    int rc = sqlite3_create_module_v2(db, (prefix + spec.name).c_str(), &kModule, aux,
                                       [](void* p) { delete static_cast<ModuleAux*>(p); });
     if (rc != SQLITE_OK) return rc;  // SQLite calls the destructor on failure too
   }

@@ -75,7 +75,13 @@ struct TableSpec {
 // The tables, in documentation order (tables/tables.cc).
 const std::vector<TableSpec>& AllTables();
 
-// Registers every table as an eponymous-only virtual table.
-int RegisterTables(sqlite3* db, const std::shared_ptr<Registry>& registry);
+// Registers every table as an eponymous-only virtual table, named
+// `prefix` + its name (the import and the shadowing of imported tables use a
+// prefix to reach the in-memory tables beside real tables of the same name).
+int RegisterTables(sqlite3* db, const std::shared_ptr<Registry>& registry, const std::string& prefix = "");
+
+// The CREATE TABLE column list of a table as a real table: its columns and,
+// for computed tables, their parameters as ordinary TEXT columns.
+std::string RealTableColumns(const TableSpec& spec);
 
 }  // namespace pprofsql

@@ -1,0 +1,287 @@
+// pprof_import(db_path [, ids]): writes loaded profiles into a plain SQLite
+// database that any client can read without the extension.
+//
+// The database gets real tables with the names and columns of the virtual
+// tables (pprof_frames, derived from stacks and lines, is a view there), the
+// report tables for each profile's default report and for every sample type
+// ('-sample_index=<type>'), the text of every source file the listings need
+// (found through pprof_config('source_path'/'trim_path')), indexes for the
+// common joins, and the bundled views (stored, not TEMP). Profile ids are
+// renumbered after the ones already in the database, so importing more later
+// appends. The whole import is one transaction: interrupted, it leaves the
+// database as it was. `ids` is a comma-separated list of profile ids; without
+// it, every profile pprof_load loaded is imported. Returns how many were.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "base/sqlite_util.h"
+#include "functions/functions.h"
+#include "vtab/table.h"
+
+namespace pprofsql {
+namespace {
+
+constexpr char kSrc[] = "_pprof_src_";  // the in-memory tables, as the import's connection sees them
+
+struct DbCloser {
+  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+};
+
+class Importer {
+ public:
+  Importer(std::shared_ptr<Registry> reg, bool progress) : reg_(std::move(reg)), progress_(progress) {}
+
+  Result<int> Run(const std::string& path, const std::vector<LoadedPtr>& profiles) {
+    sqlite3* raw = nullptr;
+    int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+    db_.reset(raw);
+    if (rc != SQLITE_OK) {
+      return Status::Error(fmt::format("{}: cannot open: {}", path, raw ? sqlite3_errmsg(raw) : "out of memory"));
+    }
+    // Another writer holds the database: wait a while, then fail clearly.
+    sqlite3_busy_timeout(db_.get(), 10000);
+    if (RegisterTables(db_.get(), reg_, kSrc) != SQLITE_OK) return Error("cannot register the tables");
+    PPROF_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    Status st = Import(profiles);
+    if (!st.ok()) {
+      sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+      return st;
+    }
+    PPROF_RETURN_IF_ERROR(Exec("COMMIT"));
+    if (progress_) std::fprintf(stderr, "\r\033[Kimported %zu profiles into %s\n", profiles.size(), path.c_str());
+    return static_cast<int>(profiles.size());
+  }
+
+ private:
+  Status Import(const std::vector<LoadedPtr>& profiles) {
+    PPROF_RETURN_IF_ERROR(CreateSchema());
+    int64_t base = 0;
+    PPROF_RETURN_IF_ERROR(QueryInt("SELECT coalesce(max(profile_id), 0) FROM pprof_profiles", &base));
+    for (size_t i = 0; i < profiles.size(); i++) {
+      PPROF_RETURN_IF_ERROR(ImportOne(*profiles[i], base + static_cast<int64_t>(i) + 1, i + 1, profiles.size()));
+    }
+    return Exec(PersistentViewsSql());
+  }
+
+  Status CreateSchema() {
+    for (const TableSpec& t : AllTables()) {
+      if (std::string(t.name) == "pprof_frames") continue;  // a view, below
+      PPROF_RETURN_IF_ERROR(Exec(fmt::format("CREATE TABLE IF NOT EXISTS {}({})", t.name, RealTableColumns(t))));
+    }
+    // The inline-expanded walk, from the real stacks and lines: the same rows
+    // as the pprof_frames virtual table (tests/unit/import_test.cc checks).
+    PPROF_RETURN_IF_ERROR(Exec(R"sql(
+CREATE VIEW IF NOT EXISTS pprof_frames AS
+SELECT s.profile_id, s.sample_id,
+       row_number() OVER (PARTITION BY s.profile_id, s.sample_id ORDER BY s.depth, l.line_index) - 1 AS depth,
+       s.location_id, s.depth AS stack_depth, l.line_index, l.function_id, l.function_name, l.filename,
+       l.line, l."column", coalesce(l.is_inline, 0) AS is_inline, loc.address, loc.mapping_id
+FROM pprof_stacks s
+JOIN pprof_locations loc ON loc.profile_id = s.profile_id AND loc.location_id = s.location_id
+LEFT JOIN pprof_lines l ON l.profile_id = s.profile_id AND l.location_id = s.location_id)sql"));
+    PPROF_RETURN_IF_ERROR(Exec(
+        "CREATE TABLE IF NOT EXISTS pprof_source(file TEXT, line INTEGER, text TEXT, PRIMARY KEY (file, line)) "
+        "WITHOUT ROWID"));
+    static const char* const kIndexes[] = {
+        "pprof_profiles(profile_id)",
+        "pprof_sample_types(profile_id, sample_index)",
+        "pprof_samples(profile_id, sample_id)",
+        "pprof_samples(profile_id, sample_type)",
+        "pprof_stacks(profile_id, sample_id, depth)",
+        "pprof_stacks(profile_id, location_id)",
+        "pprof_locations(profile_id, location_id)",
+        "pprof_lines(profile_id, location_id, line_index)",
+        "pprof_lines(profile_id, function_id)",
+        "pprof_functions(profile_id, function_id)",
+        "pprof_functions(name)",
+        "pprof_mappings(profile_id, mapping_id)",
+        "pprof_mappings(build_id)",
+        "pprof_labels(profile_id, sample_id)",
+        "pprof_labels(key, str)",
+        "pprof_graph(profile_id, report, options, symbol, rank)",
+        "pprof_graph(function)",
+        "pprof_graph_edges(profile_id, report, options, symbol)",
+        "pprof_report_labels(profile_id, report, options, symbol, line_no)",
+    };
+    for (const char* idx : kIndexes) {
+      std::string name = "pprof_idx_" + std::string(idx);
+      for (char& c : name) {
+        if (!isalnum(static_cast<unsigned char>(c))) c = '_';
+      }
+      PPROF_RETURN_IF_ERROR(Exec(fmt::format("CREATE INDEX IF NOT EXISTS {} ON {}", name, idx)));
+    }
+    return Status();
+  }
+
+  Status ImportOne(const LoadedProfile& lp, int64_t new_id, size_t n, size_t count) {
+    for (const TableSpec& t : AllTables()) {
+      if (t.computed || std::string(t.name) == "pprof_frames") continue;
+      Progress(n, count, lp.name, t.name);
+      std::string cols;
+      for (size_t i = 1; i < t.columns.size(); i++) cols += std::string(", ") + t.columns[i].name;
+      PPROF_RETURN_IF_ERROR(Exec(fmt::format("INSERT INTO {0} SELECT {1}{2} FROM {3}{0} WHERE profile_id = {4}",
+                                             t.name, new_id, cols, kSrc, lp.id)));
+    }
+    // The reports: the default, and each sample type by name.
+    std::vector<std::string> options = {""};
+    for (const ValueType& vt : lp.profile->sample_types) {
+      options.push_back("-sample_index=" + std::string(lp.profile->str(vt.type)));
+    }
+    struct Report {
+      const char* table;
+      std::vector<const char*> reports;
+    };
+    const Report reports[] = {{"pprof_graph", {"top", "peek", "list"}},
+                              {"pprof_graph_edges", {"peek"}},
+                              {"pprof_report_labels", {"top", "peek", "list", "traces", "tags"}}};
+    for (const Report& r : reports) {
+      const TableSpec* spec = nullptr;
+      for (const TableSpec& t : AllTables()) {
+        if (std::string(t.name) == r.table) spec = &t;
+      }
+      std::string cols;
+      for (size_t i = 1; i < spec->columns.size(); i++) cols += std::string(", ") + spec->columns[i].name;
+      for (const char* report : r.reports) {
+        Progress(n, count, lp.name, std::string(r.table) + " " + report);
+        for (const std::string& o : options) {
+          std::string sql = fmt::format(
+              "INSERT INTO {0} SELECT {1}{2}, report, options, symbol FROM {3}{0} "
+              "WHERE profile_id = {4} AND report = '{5}' AND options = ? AND symbol = ''",
+              r.table, new_id, cols, kSrc, lp.id, report);
+          PPROF_RETURN_IF_ERROR(Exec(sql, {o}));
+        }
+      }
+    }
+    Progress(n, count, lp.name, "source files");
+    return ImportSources(new_id);
+  }
+
+  // The lines of every file the listings of profile `id` show.
+  Status ImportSources(int64_t id) {
+    std::vector<std::string> files;
+    {
+      sqlite3_stmt* raw = nullptr;
+      std::string sql = fmt::format(
+          "SELECT DISTINCT file FROM pprof_graph WHERE profile_id = {} AND report = 'list' AND file IS NOT NULL "
+          "AND source_error IS NULL",
+          id);
+      if (sqlite3_prepare_v2(db_.get(), sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) return Error("source files");
+      StmtPtr st(raw);
+      while (sqlite3_step(st.get()) == SQLITE_ROW) {
+        files.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st.get(), 0)));
+      }
+    }
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v2(db_.get(), "INSERT OR IGNORE INTO pprof_source VALUES (?, ?, ?)", -1, &raw, nullptr) !=
+        SQLITE_OK) {
+      return Error("pprof_source");
+    }
+    StmtPtr insert(raw);
+    for (const std::string& file : files) {
+      auto lines = reg_->Sources().SharedLines(file);
+      if (!lines.ok()) continue;  // pprof_graph.source_error says why
+      for (size_t i = 0; i < (*lines)->size(); i++) {
+        sqlite3_bind_text(insert.get(), 1, file.data(), static_cast<int>(file.size()), SQLITE_TRANSIENT);
+        sqlite3_bind_int64(insert.get(), 2, static_cast<sqlite3_int64>(i + 1));
+        const std::string& text = (**lines)[i];
+        sqlite3_bind_text(insert.get(), 3, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+        if (sqlite3_step(insert.get()) != SQLITE_DONE) return Error("pprof_source");
+        sqlite3_reset(insert.get());
+      }
+    }
+    return Status();
+  }
+
+  void Progress(size_t n, size_t count, const std::string& name, const std::string& what) {
+    if (!progress_) return;
+    std::fprintf(stderr, "\r\033[Kimporting %zu/%zu %s: %s", n, count, name.c_str(), what.c_str());
+    std::fflush(stderr);
+  }
+
+  Status Exec(const std::string& sql, const std::vector<std::string>& args = {}) {
+    if (args.empty()) {
+      char* msg = nullptr;
+      if (sqlite3_exec(db_.get(), sql.c_str(), nullptr, nullptr, &msg) == SQLITE_OK) return Status();
+      std::string m = msg ? msg : sqlite3_errmsg(db_.get());
+      sqlite3_free(msg);
+      return Status::Error(m);
+    }
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v2(db_.get(), sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) return Error("prepare");
+    StmtPtr st(raw);
+    for (size_t i = 0; i < args.size(); i++) {
+      sqlite3_bind_text(st.get(), static_cast<int>(i + 1), args[i].c_str(), -1, SQLITE_TRANSIENT);
+    }
+    int rc;
+    while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
+    }
+    return rc == SQLITE_DONE ? Status() : Error("import");
+  }
+
+  Status QueryInt(const std::string& sql, int64_t* out) {
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v2(db_.get(), sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) return Error("query");
+    StmtPtr st(raw);
+    if (sqlite3_step(st.get()) != SQLITE_ROW) return Error("query");
+    *out = sqlite3_column_int64(st.get(), 0);
+    return Status();
+  }
+
+  Status Error(const char* what) {
+    return Status::Error(fmt::format("{}: {}", what, sqlite3_errmsg(db_.get())));
+  }
+
+  std::shared_ptr<Registry> reg_;
+  bool progress_;
+  std::unique_ptr<sqlite3, DbCloser> db_;
+};
+
+void ImportFunction(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+  GuardFunction(ctx, "pprof_import", [&] {
+    auto& reg = *static_cast<std::shared_ptr<Registry>*>(sqlite3_user_data(ctx));
+    const unsigned char* path = sqlite3_value_text(argv[0]);
+    if (!path || !*path) return ResultError(ctx, "pprof_import", "the database path is empty");
+    std::vector<LoadedPtr> profiles;
+    if (argc > 1 && sqlite3_value_type(argv[1]) != SQLITE_NULL) {
+      std::string ids = reinterpret_cast<const char*>(sqlite3_value_text(argv[1]));
+      size_t pos = 0;
+      while (pos <= ids.size()) {
+        size_t comma = ids.find(',', pos);
+        std::string word = ids.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+        pos = comma == std::string::npos ? ids.size() + 1 : comma + 1;
+        char* end = nullptr;
+        long long id = std::strtoll(word.c_str(), &end, 10);
+        LoadedPtr p = word.empty() || *end ? nullptr : reg->Find(id);
+        if (!p) return ResultError(ctx, "pprof_import", fmt::format("no profile with id '{}' is loaded", word));
+        profiles.push_back(std::move(p));
+      }
+    } else {
+      for (LoadedPtr& p : reg->All()) {
+        if (!p->prepared) profiles.push_back(std::move(p));
+      }
+    }
+    if (profiles.empty()) return ResultError(ctx, "pprof_import", "no profile is loaded (use pprof_load first)");
+    Importer importer(reg, reg->progress && isatty(2));
+    auto n = importer.Run(reinterpret_cast<const char*>(path), profiles);
+    if (!n.ok()) return ResultError(ctx, "pprof_import", n.status().message());
+    sqlite3_result_int(ctx, *n);
+  });
+}
+
+}  // namespace
+
+int RegisterImportFunction(sqlite3* db, const std::shared_ptr<Registry>& registry) {
+  for (int nargs : {1, 2}) {
+    auto* data = new std::shared_ptr<Registry>(registry);
+    // DIRECTONLY: it writes a file named by its argument.
+    int rc = sqlite3_create_function_v2(db, "pprof_import", nargs, SQLITE_UTF8 | SQLITE_DIRECTONLY, data,
+                                        ImportFunction, nullptr, nullptr,
+                                        [](void* p) { delete static_cast<std::shared_ptr<Registry>*>(p); });
+    if (rc != SQLITE_OK) return rc;
+  }
+  return SQLITE_OK;
+}
+
+}  // namespace pprofsql

@@ -1,0 +1,101 @@
+#include "report.h"
+
+#include <cstdio>
+#include <cstring>
+
+#include "common.h"
+
+namespace pprof_shell {
+namespace {
+
+// Quotes a word for the extension's options strings (report/options.h).
+std::string QuoteWord(const std::string& w) {
+  std::string out = "\"";
+  for (char c : w) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string Join(const std::vector<std::string>& words) {
+  std::string out;
+  for (const std::string& w : words) out += (out.empty() ? "" : " ") + QuoteWord(w);
+  return out;
+}
+
+}  // namespace
+
+int RunReport(sqlite3* db, const ReportArgs& a) {
+  if (a.sources.empty()) {
+    std::fprintf(stderr, "pprof-sql: no profile given\n");
+    return 2;
+  }
+  std::string ids;
+  for (const std::string& s : a.sources) {
+    std::string one;
+    if (!LoadSource(db, s, &one)) {
+      std::fprintf(stderr, "pprof: failed to fetch any source profiles\n");
+      return 2;
+    }
+    ids += (ids.empty() ? "" : ",") + one;
+  }
+  // -base=FILE / -diff_base=FILE: load the base and refer to it by id.
+  std::vector<std::string> prepare = a.prepare_options;
+  for (std::string& o : prepare) {
+    for (const char* b : {"-base=", "-diff_base="}) {
+      if (o.rfind(b, 0) == 0) {
+        std::string base_ids;
+        if (!LoadSource(db, o.substr(std::strlen(b)), &base_ids)) return 2;
+        o = b + base_ids;
+      }
+    }
+  }
+  std::string id;
+  if (!QueryOne(db, "SELECT pprof_prepare(?, ?)", {ids, Join(prepare)}, &id)) {
+    std::fprintf(stderr, "pprof-sql: %s\n", sqlite3_errmsg(db));
+    return 2;
+  }
+  static const struct {
+    const char* report;
+    const char* sql;
+  } kViews[] = {
+      {"top", "SELECT text FROM pprof_top_text WHERE profile_id = ?1 AND options = ?2 ORDER BY line_no"},
+      {"peek", "SELECT text FROM pprof_peek_text WHERE profile_id = ?1 AND options = ?2 AND symbol = ?3 "
+               "ORDER BY line_no"},
+      {"list", "SELECT text FROM pprof_list_text WHERE profile_id = ?1 AND options = ?2 AND symbol = ?3 "
+               "ORDER BY line_no"},
+      {"traces", "SELECT text FROM pprof_traces_text WHERE profile_id = ?1 AND options = ?2 ORDER BY line_no"},
+      {"tags", "SELECT text FROM pprof_tags_text WHERE profile_id = ?1 AND options = ?2 ORDER BY line_no"},
+      {"raw", "SELECT text FROM pprof_raw_text WHERE profile_id = ?1 ORDER BY line_no"},
+  };
+  for (const auto& v : kViews) {
+    if (a.report != v.report) continue;
+    Stmt st = Prepare(db, v.sql, {id, Join(a.report_options), a.symbol});
+    if (!st) {
+      std::fprintf(stderr, "pprof-sql: %s\n", sqlite3_errmsg(db));
+      return 2;
+    }
+    // Lines are collected first: an error mid-report prints nothing, as pprof does.
+    std::string out;
+    int rc;
+    while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
+      const unsigned char* t = sqlite3_column_text(st.get(), 0);
+      out += t ? reinterpret_cast<const char*>(t) : "";
+      out += '\n';
+    }
+    if (rc != SQLITE_DONE) {
+      std::fprintf(stderr, "pprof-sql: %s\n", sqlite3_errmsg(db));
+      return 2;
+    }
+    if (out.empty() && !a.symbol.empty()) {
+      std::fprintf(stderr, "no matches found for regexp: %s\n", a.symbol.c_str());
+      return 2;
+    }
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    return 0;
+  }
+  return 2;
+}
+
+}  // namespace pprof_shell
