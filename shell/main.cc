@@ -238,8 +238,9 @@ pprof_shell::OutputOptions OutputOptionsOf(const Args& a) {
     o.header = a.header == 1;
     o.header_set = true;
   }
-  // As sqlite3's -csv: rows end with LF (.mode csv at the prompt uses CRLF).
-  if (a.has_mode) pprof_shell::SetMode(o, a.mode, /*crlf=*/false);
+  // As sqlite3's -csv, -box, ...: CSV rows end with LF, boxes do not wrap
+  // (.mode csv ends rows with CRLF, .mode box wraps at 60 characters).
+  if (a.has_mode) pprof_shell::SetMode(o, a.mode, /*dot_command=*/false);
   if (a.has_sep) o.col_sep = a.sep;
   o.null_value = a.null_value;
   return o;

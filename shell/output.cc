@@ -29,8 +29,8 @@ const char kBoxT[] = "\u252c";      // ┬
 const char kBoxB[] = "\u2534";      // ┴
 const char kBoxCross[] = "\u253c";  // ┼
 
-// Columnar modes wrap values at this many characters, as sqlite3's default
-// (`.mode box --wrap 60`) does.
+// .mode column/table/box/markdown wrap values at this many characters, as
+// sqlite3's do (its --wrap 60 default).
 constexpr int kWrap = 60;
 
 void Put(FILE* out, const std::string& s) { std::fwrite(s.data(), 1, s.size(), out); }
@@ -129,6 +129,7 @@ void PutJsonValue(FILE* out, sqlite3_stmt* st, int i, int type) {
 // tabs expanded to the next multiple of 8, ending at a control character.
 // *tail gets the rest (the next line of the cell), or null.
 std::string DisplayLine(const unsigned char* z, const unsigned char** tail, int width) {
+  if (width <= 0) width = 1000000;
   int i = 0, n = 0;
   while (n < width) {
     if (z[i] >= ' ') {
@@ -237,7 +238,7 @@ int PrintColumnar(sqlite3_stmt* st, const OutputOptions& o, FILE* out) {
   const unsigned char* unused;
   for (int i = 0; i < n; i++) {
     const char* name = sqlite3_column_name(st, i);
-    cells.push_back(DisplayLine(reinterpret_cast<const unsigned char*>(name ? name : ""), &unused, kWrap));
+    cells.push_back(DisplayLine(reinterpret_cast<const unsigned char*>(name ? name : ""), &unused, o.wrap));
   }
   std::vector<const unsigned char*> next(n, nullptr);
   const auto* empty = reinterpret_cast<const unsigned char*>("");
@@ -255,7 +256,7 @@ int PrintColumnar(sqlite3_stmt* st, const OutputOptions& o, FILE* out) {
         z = sqlite3_column_text(st, i);
         if (z == nullptr) z = null_value;
       }
-      cells.push_back(DisplayLine(z, &next[i], kWrap));
+      cells.push_back(DisplayLine(z, &next[i], o.wrap));
       if (next[i]) {
         more_lines = true;
         row_ends.back() = false;
@@ -357,8 +358,9 @@ const char* ModeName(Mode mode) {
 
 const char* ModeNames() { return "list|tabs|csv|json|line|column|table|box|markdown"; }
 
-void SetMode(OutputOptions& o, Mode mode, bool crlf) {
+void SetMode(OutputOptions& o, Mode mode, bool dot_command) {
   o.mode = mode;
+  o.wrap = dot_command ? kWrap : 0;
   switch (mode) {
     case Mode::kList:
       o.col_sep = "|";
@@ -370,13 +372,13 @@ void SetMode(OutputOptions& o, Mode mode, bool crlf) {
       break;
     case Mode::kCsv:
       o.col_sep = ",";
-      o.row_sep = crlf ? "\r\n" : "\n";
+      o.row_sep = dot_command ? "\r\n" : "\n";
       break;
     case Mode::kLine:
       o.row_sep = "\n";
       break;
     case Mode::kColumn:
-      if (!o.header_set) o.header = true;
+      if (dot_command && !o.header_set) o.header = true;
       break;
     default:
       break;

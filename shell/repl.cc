@@ -396,8 +396,10 @@ bool Shell::DotCommand(const std::string& line, const Where& where, int line_no)
     return false;
   }
   error_.clear();
+  error_reported_ = false;
   args.erase(args.begin());
   if ((this->*found->run)(args, where)) return true;
+  if (error_reported_) return false;
   if (error_.empty()) error_ = std::string("usage: .") + found->name + " " + found->usage;
   Error(where, line_no, error_);
   return false;
@@ -462,7 +464,7 @@ bool Shell::SetMode(const Args& args, const Where&) {
     error_ = std::string("mode should be one of: ") + ModeNames();
     return false;
   }
-  pprof_shell::SetMode(options_, mode, /*crlf=*/true);
+  pprof_shell::SetMode(options_, mode, /*dot_command=*/true);
   return true;
 }
 
@@ -516,9 +518,8 @@ bool Shell::Read(const Args& args, const Where& where) {
     return false;
   }
   FileLines lines(in.get());
-  int errors = Process(lines, Where{args[0], false, where.bail, true, where.depth + 1});
-  if (errors == 0) return true;
-  error_ = args[0] + ": " + std::to_string(errors) + (errors == 1 ? " error" : " errors");
+  if (Process(lines, Where{args[0], false, where.bail, true, where.depth + 1}) == 0) return true;
+  error_reported_ = true;  // each with its file and line
   return false;
 }
 

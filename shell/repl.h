@@ -80,7 +80,8 @@ class Shell {
   bool timer_ = false;
   bool quit_ = false;
   int exit_code_ = 0;
-  std::string error_;        // a dot-command's error message
+  std::string error_;            // a dot-command's error message
+  bool error_reported_ = false;  // ... or it printed its errors itself (.read)
 };
 
 }  // namespace pprof_shell

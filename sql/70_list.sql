@@ -92,10 +92,11 @@ WITH lines AS NOT MATERIALIZED (
   GROUP BY g.profile_id, g.options, g.symbol, g.function, g.file, k.sub
   HAVING k.sub < 2 OR max(g.source_error) IS NOT NULL
   UNION ALL
-  SELECT 1, profile_id, options, symbol, function, '', 0, 0, 'No source information for ' || function
+  SELECT 1, profile_id, options, symbol, coalesce(function, ''), '', 0, 0,
+         'No source information for ' || coalesce(function, '')
   FROM pprof_graph
   WHERE report = 'list' AND matched
-  GROUP BY profile_id, options, symbol, function
+  GROUP BY profile_id, options, symbol, coalesce(function, '')
   HAVING count(file) = 0
   UNION ALL
   SELECT 1, profile_id, options, symbol, function, file, 3, line,

@@ -24,6 +24,9 @@ namespace pprofsql {
 namespace {
 
 constexpr char kSrc[] = "_pprof_src_";  // the in-memory tables, as the import's connection sees them
+// Every statement names main.*: the import's own connection may have TEMP
+// views of the same names (when pprof-sql or a test registers the extension
+// for every connection, and the database already holds imported tables).
 
 struct DbCloser {
   void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
@@ -58,7 +61,7 @@ class Importer {
   Status Import(const std::vector<LoadedPtr>& profiles) {
     PPROF_RETURN_IF_ERROR(CreateSchema());
     int64_t base = 0;
-    PPROF_RETURN_IF_ERROR(QueryInt("SELECT coalesce(max(profile_id), 0) FROM pprof_profiles", &base));
+    PPROF_RETURN_IF_ERROR(QueryInt("SELECT coalesce(max(profile_id), 0) FROM main.pprof_profiles", &base));
     for (size_t i = 0; i < profiles.size(); i++) {
       PPROF_RETURN_IF_ERROR(ImportOne(*profiles[i], base + static_cast<int64_t>(i) + 1, i + 1, profiles.size()));
     }
@@ -68,12 +71,12 @@ class Importer {
   Status CreateSchema() {
     for (const TableSpec& t : AllTables()) {
       if (std::string(t.name) == "pprof_frames") continue;  // a view, below
-      PPROF_RETURN_IF_ERROR(Exec(fmt::format("CREATE TABLE IF NOT EXISTS {}({})", t.name, RealTableColumns(t))));
+      PPROF_RETURN_IF_ERROR(Exec(fmt::format("CREATE TABLE IF NOT EXISTS main.{}({})", t.name, RealTableColumns(t))));
     }
     // The inline-expanded walk, from the real stacks and lines: the same rows
     // as the pprof_frames virtual table (tests/unit/import_test.cc checks).
     PPROF_RETURN_IF_ERROR(Exec(R"sql(
-CREATE VIEW IF NOT EXISTS pprof_frames AS
+CREATE VIEW IF NOT EXISTS main.pprof_frames AS
 SELECT s.profile_id, s.sample_id,
        row_number() OVER (PARTITION BY s.profile_id, s.sample_id ORDER BY s.depth, l.line_index) - 1 AS depth,
        s.location_id, s.depth AS stack_depth, l.line_index, l.function_id, l.function_name, l.filename,
@@ -82,7 +85,7 @@ FROM pprof_stacks s
 JOIN pprof_locations loc ON loc.profile_id = s.profile_id AND loc.location_id = s.location_id
 LEFT JOIN pprof_lines l ON l.profile_id = s.profile_id AND l.location_id = s.location_id)sql"));
     PPROF_RETURN_IF_ERROR(Exec(
-        "CREATE TABLE IF NOT EXISTS pprof_source(file TEXT, line INTEGER, text TEXT, PRIMARY KEY (file, line)) "
+        "CREATE TABLE IF NOT EXISTS main.pprof_source(file TEXT, line INTEGER, text TEXT, PRIMARY KEY (file, line)) "
         "WITHOUT ROWID"));
     static const char* const kIndexes[] = {
         "pprof_profiles(profile_id)",
@@ -110,7 +113,7 @@ LEFT JOIN pprof_lines l ON l.profile_id = s.profile_id AND l.location_id = s.loc
       for (char& c : name) {
         if (!isalnum(static_cast<unsigned char>(c))) c = '_';
       }
-      PPROF_RETURN_IF_ERROR(Exec(fmt::format("CREATE INDEX IF NOT EXISTS {} ON {}", name, idx)));
+      PPROF_RETURN_IF_ERROR(Exec(fmt::format("CREATE INDEX IF NOT EXISTS main.{} ON {}", name, idx)));
     }
     return Status();
   }
@@ -121,7 +124,7 @@ LEFT JOIN pprof_lines l ON l.profile_id = s.profile_id AND l.location_id = s.loc
       Progress(n, count, lp.name, t.name);
       std::string cols;
       for (size_t i = 1; i < t.columns.size(); i++) cols += std::string(", ") + t.columns[i].name;
-      PPROF_RETURN_IF_ERROR(Exec(fmt::format("INSERT INTO {0} SELECT {1}{2} FROM {3}{0} WHERE profile_id = {4}",
+      PPROF_RETURN_IF_ERROR(Exec(fmt::format("INSERT INTO main.{0} SELECT {1}{2} FROM {3}{0} WHERE profile_id = {4}",
                                              t.name, new_id, cols, kSrc, lp.id)));
     }
     // The reports: the default, and each sample type by name.
@@ -147,7 +150,7 @@ LEFT JOIN pprof_lines l ON l.profile_id = s.profile_id AND l.location_id = s.loc
         Progress(n, count, lp.name, std::string(r.table) + " " + report);
         for (const std::string& o : options) {
           std::string sql = fmt::format(
-              "INSERT INTO {0} SELECT {1}{2}, report, options, symbol FROM {3}{0} "
+              "INSERT INTO main.{0} SELECT {1}{2}, report, options, symbol FROM {3}{0} "
               "WHERE profile_id = {4} AND report = '{5}' AND options = ? AND symbol = ''",
               r.table, new_id, cols, kSrc, lp.id, report);
           PPROF_RETURN_IF_ERROR(Exec(sql, {o}));
@@ -164,7 +167,7 @@ LEFT JOIN pprof_lines l ON l.profile_id = s.profile_id AND l.location_id = s.loc
     {
       sqlite3_stmt* raw = nullptr;
       std::string sql = fmt::format(
-          "SELECT DISTINCT file FROM pprof_graph WHERE profile_id = {} AND report = 'list' AND file IS NOT NULL "
+          "SELECT DISTINCT file FROM main.pprof_graph WHERE profile_id = {} AND report = 'list' AND file IS NOT NULL "
           "AND source_error IS NULL",
           id);
       if (sqlite3_prepare_v2(db_.get(), sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) return Error("source files");
@@ -174,7 +177,7 @@ LEFT JOIN pprof_lines l ON l.profile_id = s.profile_id AND l.location_id = s.loc
       }
     }
     sqlite3_stmt* raw = nullptr;
-    if (sqlite3_prepare_v2(db_.get(), "INSERT OR IGNORE INTO pprof_source VALUES (?, ?, ?)", -1, &raw, nullptr) !=
+    if (sqlite3_prepare_v2(db_.get(), "INSERT OR IGNORE INTO main.pprof_source VALUES (?, ?, ?)", -1, &raw, nullptr) !=
         SQLITE_OK) {
       return Error("pprof_source");
     }

@@ -1,0 +1,207 @@
+// pprof_import: the database it writes holds the same rows as the virtual
+// tables, works with no extension (the -list text there equals go tool
+// pprof's), appends without id collisions, and, opened again with the
+// extension, shows imported and newly loaded profiles together.
+#include <gmock/gmock.h>
+#include <unistd.h>
+
+#include <map>
+#include <regex>
+#include <set>
+
+#include "test_util.h"
+
+using pprof_test::Db;
+using pprof_test::Quote;
+using pprof_test::Rows;
+using ::testing::HasSubstr;
+
+namespace {
+
+// A connection without the extension: what a BI tool or Python sees.
+class PlainDb {
+ public:
+  explicit PlainDb(const std::string& path) {
+    sqlite3_reset_auto_extension();
+    EXPECT_EQ(sqlite3_open(path.c_str(), &db_), SQLITE_OK);
+  }
+  ~PlainDb() { sqlite3_close_v2(db_); }
+  Rows Query(const std::string& sql) {
+    Rows rows;
+    sqlite3_stmt* st = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr), SQLITE_OK) << sqlite3_errmsg(db_) << "\n" << sql;
+    while (st && sqlite3_step(st) == SQLITE_ROW) {
+      std::vector<std::string> row;
+      for (int i = 0; i < sqlite3_column_count(st); i++) {
+        const unsigned char* t = sqlite3_column_text(st, i);
+        row.push_back(t ? reinterpret_cast<const char*>(t) : "NULL");
+      }
+      rows.push_back(std::move(row));
+    }
+    sqlite3_finalize(st);
+    return rows;
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+class Import : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char dir[] = "/tmp/pprof-import-XXXXXX";
+    ASSERT_NE(mkdtemp(dir), nullptr);
+    dir_ = dir;
+    path_ = dir_ + "/profiles.db";
+  }
+  void TearDown() override {
+    unlink(path_.c_str());
+    rmdir(dir_.c_str());
+  }
+  std::string Sample(const std::string& name) { return pprof_test::SourceDir() + "/samples/" + name; }
+  std::string dir_, path_;
+};
+
+const char* const kTables[] = {"pprof_profiles", "pprof_sample_types", "pprof_samples",   "pprof_stacks",
+                               "pprof_locations", "pprof_lines",       "pprof_functions", "pprof_mappings",
+                               "pprof_labels",   "pprof_frames"};
+
+TEST_F(Import, PlainTablesHoldTheSameRows) {
+  std::map<std::string, Rows> expected;
+  {
+    Db db;
+    db.One("SELECT pprof_load(" + Quote(Sample("go1.heap.pb.gz")) + "), pprof_load(" + Quote(Sample("go1.cpu.pb.gz")) +
+           ")");
+    EXPECT_EQ(db.One("SELECT pprof_import(" + Quote(path_) + ")"), "2");
+    for (const char* t : kTables) expected[t] = db.Query(std::string("SELECT * FROM ") + t + " ORDER BY 1, 2, 3, 4");
+  }
+  PlainDb plain(path_);
+  for (const char* t : kTables) {
+    // pprof_frames is a view there, over stacks and lines: the same walk.
+    EXPECT_EQ(plain.Query(std::string("SELECT * FROM ") + t + " ORDER BY 1, 2, 3, 4"), expected[t]) << t;
+  }
+  // The reports are there for the default and for every sample type by name.
+  EXPECT_EQ(plain.Query("SELECT DISTINCT options FROM pprof_graph WHERE profile_id = 1 ORDER BY 1"),
+            (Rows{{""},
+                  {"-sample_index=alloc_objects"},
+                  {"-sample_index=alloc_space"},
+                  {"-sample_index=inuse_objects"},
+                  {"-sample_index=inuse_space"}}));
+  EXPECT_EQ(plain.Query("SELECT count(*) FROM sqlite_schema WHERE type = 'view' AND name = 'pprof_list_text'"),
+            (Rows{{"1"}}));
+}
+
+TEST_F(Import, AppendingNeverReusesIds) {
+  {
+    Db db;
+    db.One("SELECT pprof_load(" + Quote(Sample("go1.heap.pb.gz")) + ")");
+    EXPECT_EQ(db.One("SELECT pprof_import(" + Quote(path_) + ")"), "1");
+  }
+  {
+    Db db;
+    db.One("SELECT pprof_load(" + Quote(Sample("go1.cpu.pb.gz")) + "), pprof_load(" + Quote(Sample("go1.heap.pb.gz")) +
+           ")");
+    EXPECT_EQ(db.One("SELECT pprof_import(" + Quote(path_) + ", '1')"), "1");
+  }
+  PlainDb plain(path_);
+  EXPECT_EQ(plain.Query("SELECT profile_id, name FROM pprof_profiles ORDER BY 1"),
+            (Rows{{"1", Sample("go1.heap.pb.gz")}, {"2", Sample("go1.cpu.pb.gz")}}));
+  EXPECT_EQ(plain.Query("SELECT count(DISTINCT profile_id) FROM pprof_samples"), (Rows{{"2"}}));
+}
+
+TEST_F(Import, ErrorsAreClear) {
+  Db db;
+  EXPECT_THAT(db.Try("SELECT pprof_import(" + Quote(path_) + ")"), HasSubstr("no profile is loaded"));
+  db.One("SELECT pprof_load(" + Quote(Sample("go1.cpu.pb.gz")) + ")");
+  EXPECT_THAT(db.Try("SELECT pprof_import(" + Quote(path_) + ", '7')"), HasSubstr("no profile with id '7'"));
+  EXPECT_THAT(db.Try("SELECT pprof_import('/nonexistent/dir/x.db')"), HasSubstr("cannot open"));
+  // A view in a database's schema cannot make the connection write files.
+  EXPECT_EQ(db.Try("CREATE VIEW v AS SELECT pprof_import(" + Quote(path_) + ")"), "");
+  EXPECT_THAT(db.Try("SELECT * FROM v"), HasSubstr("unsafe use of pprof_import"));
+}
+
+TEST_F(Import, OpenedWithTheExtensionShowsImportedAndLoadedProfiles) {
+  {
+    Db db;
+    db.One("SELECT pprof_load(" + Quote(Sample("go1.heap.pb.gz")) + ")");
+    db.One("SELECT pprof_import(" + Quote(path_) + ")");
+  }
+  sqlite3_auto_extension(reinterpret_cast<void (*)()>(sqlite3_pprof_init));
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &raw), SQLITE_OK);
+  auto query = [&](const std::string& sql) {
+    std::string out;
+    sqlite3_stmt* st = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(raw, sql.c_str(), -1, &st, nullptr), SQLITE_OK) << sqlite3_errmsg(raw);
+    while (st && sqlite3_step(st) == SQLITE_ROW) {
+      const unsigned char* t = sqlite3_column_text(st, 0);
+      out += std::string(t ? reinterpret_cast<const char*>(t) : "NULL") + ";";
+    }
+    sqlite3_finalize(st);
+    return out;
+  };
+  // The new profile gets the next id after the imported one.
+  EXPECT_EQ(query("SELECT pprof_load(" + Quote(Sample("go1.cpu.pb.gz")) + ")"), "2;");
+  EXPECT_EQ(query("SELECT profile_id FROM pprof_profiles ORDER BY 1"), "1;2;");
+  EXPECT_EQ(query("SELECT count(DISTINCT profile_id) FROM pprof_samples"), "2;");
+  // Reports run on both: the imported one from its stored rows.
+  EXPECT_EQ(query("SELECT text FROM pprof_top_text WHERE profile_id = 1 AND options = '' AND line_no = 1"),
+            "Type: inuse_space;");
+  EXPECT_EQ(query("SELECT text FROM pprof_top_text WHERE profile_id = 2 AND options = '' AND line_no = 1"),
+            "Type: cpu;");
+  sqlite3_close_v2(raw);
+}
+
+// For every -list golden of the shared corpus on a profile.proto file with
+// no other report flags: import the profile (with the golden's source and
+// trim paths), then in a connection WITHOUT the extension, the listing of
+// the golden's functions equals the golden.
+TEST_F(Import, ListingWithoutTheExtensionEqualsPprof) {
+  const std::string corpus = pprof_test::CorpusDir();
+  ASSERT_SHARED_EXISTS(corpus + "/MANIFEST.tsv");
+  std::istringstream manifest(pprof_test::ReadAll(corpus + "/MANIFEST.tsv"));
+  std::string line;
+  int checked = 0;
+  const std::regex simple(
+      R"(go tool pprof -symbolize=none (?:-source_path=(\S+) )?(?:-trim_path=(\S+) )?'?-list=[^ ]*'? (\S+\.pb\.gz))");
+  while (std::getline(manifest, line)) {
+    std::vector<std::string> f;
+    std::stringstream ss(line);
+    for (std::string cell; std::getline(ss, cell, '\t');) f.push_back(cell);
+    std::smatch m;
+    if (f.size() < 5 || !std::regex_match(f[2], m, simple)) continue;
+    const std::string golden = pprof_test::ReadAll(corpus + "/" + f[3]);
+    std::set<std::string> functions;
+    std::istringstream g(golden);
+    for (std::string gl; std::getline(g, gl);) {
+      if (gl.rfind("ROUTINE ======================== ", 0) == 0) {
+        functions.insert(gl.substr(33, gl.rfind(" in ") - 33));
+      }
+    }
+    std::string db_path = dir_ + "/list.db";
+    unlink(db_path.c_str());
+    {
+      Db db;
+      ASSERT_EQ(chdir(corpus.c_str()), 0);
+      db.One("SELECT pprof_config('source_path', " + Quote(m[1]) + "), pprof_config('trim_path', " + Quote(m[2]) +
+             ")");
+      db.One("SELECT pprof_load(" + Quote(m[3]) + ")");
+      db.One("SELECT pprof_import(" + Quote(db_path) + ")");
+      ASSERT_EQ(chdir(pprof_test::SourceDir().c_str()), 0);
+    }
+    std::string in;
+    for (const std::string& fn : functions) in += (in.empty() ? "" : ", ") + Quote(fn);
+    PlainDb plain(db_path);
+    std::string got;
+    for (const auto& row : plain.Query("SELECT text FROM pprof_list_text WHERE profile_id = 1 AND options = '' AND "
+                                       "(function IS NULL OR function IN (" + in + ")) ORDER BY line_no")) {
+      got += row[0] + "\n";
+    }
+    EXPECT_EQ(got, golden) << f[3];
+    unlink(db_path.c_str());
+    checked++;
+  }
+  EXPECT_GE(checked, 15);
+}
+
+}  // namespace
