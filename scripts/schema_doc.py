@@ -27,11 +27,11 @@ def tables():
             rows = [("profile_id", "INTEGER", "Id returned by pprof_load (or pprof_prepare).")]
             for c in re.finditer(r'\{"(\w+)", "(\w+)", ' + STR, block):
                 rows.append((c.group(1), c.group(2), join(c.group(3))))
-            params = re.search(r'ComputedSpec', block) or "kNodesSpec" in block or "kEdgesSpec" in block \
-                or "kLabelsSpec" in block
-            if params:
-                for p in ("report", "options", "symbol"):
-                    rows.append((p, "TEXT HIDDEN", "Parameter: see Report tables."))
+            spec = re.search(r"&(k\w+Spec)", block)
+            if spec:
+                decl = re.search(r"ComputedSpec " + spec.group(1) + r' = \{"\w+", \{([^}]*)\}', src)
+                for p in re.findall(r'"(\w+)"', decl.group(1)):
+                    rows.append((p, "TEXT HIDDEN", "Parameter (see the table's description)."))
             out[m.group(1)] = rows
     return out
 

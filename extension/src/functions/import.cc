@@ -70,7 +70,9 @@ class Importer {
 
   Status CreateSchema() {
     for (const TableSpec& t : AllTables()) {
-      if (std::string(t.name) == "pprof_frames") continue;  // a view, below
+      // pprof_frames is a view, below; pprof_diff compares profiles on demand
+      // and has no rows of its own to store.
+      if (std::string(t.name) == "pprof_frames" || std::string(t.name) == "pprof_diff") continue;
       PPROF_RETURN_IF_ERROR(Exec(fmt::format("CREATE TABLE IF NOT EXISTS main.{}({})", t.name, RealTableColumns(t))));
     }
     // The inline-expanded walk, from the real stacks and lines: the same rows

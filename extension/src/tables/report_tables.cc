@@ -192,6 +192,61 @@ void ListText(sqlite3_context* c, const std::vector<std::string>& v, uint32_t i)
   Text(c, v[i]);
 }
 
+// pprof_diff: per node name, the values in a profile and in a base profile
+// (untrimmed graphs, as -peek builds them), biggest change first.
+struct DiffRow {
+  std::string name;
+  int64_t flat = 0, base_flat = 0, cum = 0, base_cum = 0;
+};
+struct DiffData {
+  std::vector<DiffRow> rows;
+  std::string sample_type;
+};
+
+Result<std::shared_ptr<const void>> ComputeDiff(const LoadedProfile& loaded, const Registry& reg,
+                                                const std::vector<std::string>& params) {
+  char* end = nullptr;
+  long long base_id = std::strtoll(params[0].c_str(), &end, 10);
+  LoadedPtr base = params[0].empty() || *end ? nullptr : reg.Find(base_id);
+  if (!base) return Status::Error(fmt::format("base '{}' is not a loaded profile id", params[0]));
+  auto graph_of = [&](const LoadedProfile& lp) -> Result<std::shared_ptr<const void>> {
+    return ComputeReport(lp, reg, {"peek", params[1], ""});
+  };
+  auto a = graph_of(loaded);
+  if (!a.ok()) return a.status();
+  auto b = graph_of(*base);
+  if (!b.ok()) return b.status();
+  const ReportGraph& ga = static_cast<const ReportData*>(a->get())->graph;
+  const ReportGraph& gb = static_cast<const ReportData*>(b->get())->graph;
+  std::map<std::string, DiffRow> by_name;
+  for (const GraphNode& n : ga.nodes) {
+    DiffRow& r = by_name[n.printable];
+    r.flat += n.FlatValue();
+    r.cum += n.CumValue();
+  }
+  for (const GraphNode& n : gb.nodes) {
+    DiffRow& r = by_name[n.printable];
+    r.base_flat += n.FlatValue();
+    r.base_cum += n.CumValue();
+  }
+  auto data = std::make_shared<DiffData>();
+  data->sample_type = ga.sample_type;
+  for (auto& [name, r] : by_name) {
+    r.name = name;
+    data->rows.push_back(r);
+  }
+  std::stable_sort(data->rows.begin(), data->rows.end(), [](const DiffRow& x, const DiffRow& y) {
+    return std::abs(x.cum - x.base_cum) > std::abs(y.cum - y.base_cum);
+  });
+  return std::shared_ptr<const void>(std::move(data));
+}
+
+const DiffRow& DiffOf(const Row& r) { return static_cast<const DiffData*>(r.computed)->rows[r.child]; }
+
+const ComputedSpec kDiffSpec = {"diff", {"base_id", "options"}, ComputeDiff, [](const void* d) {
+                                  return static_cast<uint32_t>(static_cast<const DiffData*>(d)->rows.size());
+                                }};
+
 const ComputedSpec kNodesSpec = {"report", {"report", "options", "symbol"}, ComputeReport, [](const void* d) {
                                    return static_cast<uint32_t>(static_cast<const ReportData*>(d)->graph.nodes.size());
                                  }};
@@ -337,6 +392,33 @@ std::vector<TableSpec> ReportTables() {
                 {"text", "TEXT", "The line.",
                  [](sqlite3_context* c, const Row& r) { Text(c, DataOf(r).labels[r.child]); }}},
                &kLabelsSpec, true});
+  t.push_back({"pprof_diff",
+               "Two profiles compared node by node (functions by default; any granularity through options): the "
+               "values in the profile and in the base, their difference and ratio, biggest change in cum first. "
+               "Parameters: base_id (a loaded profile's id, required) and options (report flags, e.g. "
+               "'-sample_index=alloc_space -lines'). For pprof's own -diff_base report, see pprof_prepare.",
+               ParentKind::kComputed, nullptr, nullptr, false,
+               {kProfileId,
+                {"name", "TEXT", "The node's name (the function at the default granularity).",
+                 [](sqlite3_context* c, const Row& r) { Text(c, DiffOf(r).name); }},
+                {"flat", "INTEGER", "flat in the profile.", [](sqlite3_context* c, const Row& r) { Int(c, DiffOf(r).flat); }},
+                {"base_flat", "INTEGER", "flat in the base.",
+                 [](sqlite3_context* c, const Row& r) { Int(c, DiffOf(r).base_flat); }},
+                {"flat_delta", "INTEGER", "flat - base_flat.",
+                 [](sqlite3_context* c, const Row& r) { Int(c, DiffOf(r).flat - DiffOf(r).base_flat); }},
+                {"cum", "INTEGER", "cum in the profile.", [](sqlite3_context* c, const Row& r) { Int(c, DiffOf(r).cum); }},
+                {"base_cum", "INTEGER", "cum in the base.",
+                 [](sqlite3_context* c, const Row& r) { Int(c, DiffOf(r).base_cum); }},
+                {"cum_delta", "INTEGER", "cum - base_cum.",
+                 [](sqlite3_context* c, const Row& r) { Int(c, DiffOf(r).cum - DiffOf(r).base_cum); }},
+                {"cum_ratio", "REAL", "cum / base_cum, or NULL when the base has none.",
+                 [](sqlite3_context* c, const Row& r) {
+                   if (DiffOf(r).base_cum == 0) return sqlite3_result_null(c);
+                   sqlite3_result_double(c, static_cast<double>(DiffOf(r).cum) / static_cast<double>(DiffOf(r).base_cum));
+                 }},
+                {"sample_type", "TEXT", "The sample type compared.",
+                 [](sqlite3_context* c, const Row& r) { Text(c, static_cast<const DiffData*>(r.computed)->sample_type); }}},
+               &kDiffSpec, true});
   return t;
 }
 
