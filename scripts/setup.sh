@@ -8,7 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake pkg-config sqlite3 libsqlite3-dev protobuf-compiler libprotobuf-dev
-          zlib1g-dev libfmt-dev googletest libgtest-dev libgmock-dev libre2-dev python3)
+          zlib1g-dev libfmt-dev googletest libgtest-dev libgmock-dev libre2-dev python3
+          libedit-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

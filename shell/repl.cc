@@ -4,6 +4,10 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <strings.h>
+
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
@@ -375,6 +379,7 @@ bool Shell::DotCommand(const std::string& line, const Where& where, int line_no)
     Error(where, line_no, "empty command; enter \".help\" for the commands");
     return false;
   }
+  if (args[0] == "header") args[0] = "headers";  // sqlite3 takes both
   const Command* found = nullptr;
   int matches = 0;
   for (const Command& c : kCommands) {
@@ -388,7 +393,6 @@ bool Shell::DotCommand(const std::string& line, const Where& where, int line_no)
       matches++;
     }
   }
-  if (args[0] == "header") found = &kCommands[1], matches = 1;
   if (matches != 1) {
     Error(where, line_no,
           std::string(matches ? "ambiguous" : "unknown") + " command \"." + args[0] +

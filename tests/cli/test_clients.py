@@ -99,7 +99,29 @@ def main():
     con2.close()
     check("connection closes cleanly after a failing .load", True)
 
-    # 3. pprof.so exports its entry point and nothing else.
+    # 3. A database written by pprof_import, opened with no extension: the
+    # listing there is go tool pprof's, line for line.
+    import tempfile
+    tmp = tempfile.mkdtemp(prefix="pprof-clients-")
+    imported = os.path.join(tmp, "go1.db")
+    corpus = os.path.abspath(a.corpus)
+    out = subprocess.run(["sqlite3", "-cmd", f".load {ext}", ":memory:",
+                          "SELECT pprof_config('source_path', 'src/go'), "
+                          "pprof_config('trim_path', '/opt/go/src:/home/build'), pprof_load('go1.cpu.pb.gz'), "
+                          f"pprof_import('{imported}')"], cwd=corpus, capture_output=True, text=True)
+    check("import through Debian's sqlite3", out.returncode == 0 and out.stdout.strip().endswith("|1"), out.stderr)
+    listing = ("SELECT text FROM pprof_list_text WHERE profile_id = 1 AND options = '' "
+               "AND (function IS NULL OR function = 'goapp/mathx.(*Matrix).Mul') ORDER BY line_no")
+    want = open(os.path.join(corpus, "go1.cpu.list.goapp_mathx_._Matrix_.Mul.txt")).read()
+    plain = subprocess.run(["sqlite3", imported, listing], capture_output=True, text=True)
+    check("plain sqlite3 (no .load): -list equals go tool pprof's", plain.stdout == want and not plain.stderr,
+          plain.stderr or plain.stdout[:300])
+    con3 = sqlite3.connect(imported)
+    lines = [r[0] for r in con3.execute(listing)]
+    check("python3 sqlite3 (no extension): -list equals go tool pprof's", "\n".join(lines) + "\n" == want)
+    con3.close()
+
+    # 4. pprof.so exports its entry point and nothing else.
     nm = subprocess.run(["nm", "-D", "--defined-only", ext + ".so"], capture_output=True, text=True)
     syms = [l.split()[-1] for l in nm.stdout.splitlines() if l.strip()]
     check("pprof.so exports only sqlite3_pprof_init", syms == ["sqlite3_pprof_init"], str(syms))

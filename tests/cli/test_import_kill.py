@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""An import is one transaction: a pprof_import killed with SIGKILL at any
+point leaves the database as it was (same rows, PRAGMA integrity_check ok),
+and a later import still works.
+
+usage: test_import_kill.py --build DIR --shared DIR"""
+import argparse
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+results = []
+
+
+def check(name, ok, detail=""):
+    results.append(ok)
+    print(("ok      " if ok else "FAILED  ") + name + ("" if ok else ": " + str(detail)[:1000]))
+
+
+def snapshot(db):
+    con = sqlite3.connect(db)
+    try:
+        ok = con.execute("PRAGMA integrity_check").fetchone()[0]
+        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY 1")]
+        counts = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+        profiles = con.execute("SELECT profile_id, name FROM pprof_profiles ORDER BY 1").fetchall()
+        return ok, counts, profiles
+    finally:
+        con.close()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", required=True)
+    ap.add_argument("--shared", required=True)
+    a = ap.parse_args()
+    tool = os.path.join(a.shared, "tools", "make_big_profile.py")
+    if not os.path.exists(tool):
+        print(f"MISSING: {tool} -- ../shared must sit beside the checkout")
+        return 1
+    ext = os.path.join(os.path.abspath(a.build), "pprof")
+    tmp = tempfile.mkdtemp(prefix="pprof-kill-")
+    big = os.path.join(tmp, "big.pb.gz")
+    subprocess.run([sys.executable, tool, "--samples", "30000", "--depth", "32", "--functions", "5000", "--files",
+                    "200", "--labels", "--seed", "5", "--sample-types", "2", "-o", big], check=True,
+                   capture_output=True)
+    db = os.path.join(tmp, "profiles.db")
+    small = os.path.join(ROOT, "samples", "go1.cpu.pb.gz")
+
+    def import_cmd(path):
+        return ["sqlite3", "-cmd", f".load {ext}", ":memory:", f"SELECT pprof_load('{path}'), pprof_import('{db}')"]
+
+    subprocess.run(import_cmd(small), check=True, capture_output=True)
+    before = snapshot(db)
+    check("baseline import", before[0] == "ok" and len(before[2]) == 1, before)
+    # How long a whole import takes here, to spread the kills over it.
+    probe = os.path.join(tmp, "probe.db")
+    start = time.monotonic()
+    subprocess.run(["sqlite3", "-cmd", f".load {ext}", ":memory:",
+                    f"SELECT pprof_load('{big}'), pprof_import('{probe}')"], check=True, capture_output=True)
+    duration = time.monotonic() - start
+    killed_mid = 0
+    for fraction in (0.1, 0.3, 0.5, 0.7, 0.9):
+        p = subprocess.Popen(import_cmd(big), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(duration * fraction)
+        if p.poll() is None:
+            p.send_signal(signal.SIGKILL)
+            killed_mid += 1
+        p.wait()
+        after = snapshot(db)
+        check(f"killed at {fraction:.0%} of an import: database unchanged and intact", after == before,
+              (after, before))
+    check("at least three kills landed mid-import", killed_mid >= 3, killed_mid)
+    subprocess.run(import_cmd(big), check=True, capture_output=True)
+    final = snapshot(db)
+    check("a later import completes and appends", final[0] == "ok" and [r[0] for r in final[2]] == [1, 2], final[2])
+    failed = results.count(False)
+    print(f"{len(results) - failed} passed, {failed} failed")
+    return 1 if failed or not results else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
