@@ -12,6 +12,12 @@
 //   -tagfocus=RE -tagignore=RE -tagshow=RE -taghide=RE
 // Calling it again with the same arguments returns the same id (the result
 // is rebuilt, so it follows reloaded sources).
+//
+// -merge=false skips merging a single profile with itself. pprof always does
+// it, but it only changes what -raw and -traces print (duplicate samples
+// added, all-zero ones dropped, ids renumbered): the graph reports (-top,
+// -list, -peek) and -tags are the same without it, and it costs a pass over
+// every sample.
 #include <fmt/format.h>
 
 #include "base/sqlite_util.h"
@@ -56,7 +62,7 @@ Result<LoadedProfile> PrepareProfile(const Registry& reg, const std::string& ids
   if (!words.ok()) return words.status();
   FilterOptions f;
   std::string base_ids;
-  bool diff_base = false, normalize = false, all_frames = false;
+  bool diff_base = false, normalize = false, all_frames = false, merge = true;
   std::vector<std::string> active;  // in pprof's order (driver.go: reportOptions)
   struct Named {
     const char* name;
@@ -86,6 +92,8 @@ Result<LoadedProfile> PrepareProfile(const Registry& reg, const std::string& ids
       normalize = true;
     } else if (name == "all_frames") {
       all_frames = true;
+    } else if (name == "merge") {
+      merge = value != "false" && value != "0";
     } else {
       return Status::Error(fmt::format("unknown option '{}'", w));
     }
@@ -93,9 +101,14 @@ Result<LoadedProfile> PrepareProfile(const Registry& reg, const std::string& ids
   for (const Named& n : filters) {
     if (!n.field->empty() && std::string(n.name) != "prune_from") active.push_back(std::string(n.name) + "=" + *n.field);
   }
-  auto merged = MergeAll(*sources);
-  if (!merged.ok()) return merged.status();
-  std::shared_ptr<Profile> p = std::move(merged.value());
+  std::shared_ptr<const Profile> p;
+  if (merge || sources->size() > 1) {
+    auto merged = MergeAll(*sources);
+    if (!merged.ok()) return merged.status();
+    p = std::move(merged.value());
+  } else {
+    p = (*sources)[0]->profile;
+  }
   if (!base_ids.empty()) {
     auto bases = ParseIds(reg, base_ids);
     if (!bases.ok()) return bases.status();
@@ -107,17 +120,28 @@ Result<LoadedProfile> PrepareProfile(const Registry& reg, const std::string& ids
   } else if (normalize) {
     return Status::Error("must have base profile to normalize by");
   }
-  if (!all_frames) {
+  if (!all_frames && p->drop_frames != 0) {
     auto pruned = RemoveUninteresting(*p);
     if (!pruned.ok()) return pruned.status();
     p = std::move(pruned.value());
   }
-  auto filtered = ApplyFilters(*p, f, nullptr);
-  if (!filtered.ok()) return filtered.status();
+  // pprof always runs its name filter, which drops samples with empty
+  // stacks even when no filter is set; with no filter and no empty stack it
+  // changes nothing, and the profile is shared instead of copied.
+  bool any_filter = false;
+  for (const Named& n : filters) any_filter = any_filter || !n.field->empty();
+  bool empty_stack = false;
+  for (const Sample& smp : p->samples) empty_stack = empty_stack || smp.stack_begin == smp.stack_end;
+  std::shared_ptr<const Profile> filtered_profile = p;
+  if (any_filter || empty_stack) {
+    auto filtered = ApplyFilters(*p, f, nullptr);
+    if (!filtered.ok()) return filtered.status();
+    filtered_profile = std::move(filtered.value());
+  }
   LoadedProfile e;
   e.prepared = true;
   e.unfiltered = p;
-  e.profile = std::move(filtered.value());
+  e.profile = std::move(filtered_profile);
   e.active_filters = std::move(active);
   const LoadedProfile& first = *(*sources)[0];
   e.path = first.path;
