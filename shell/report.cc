@@ -51,6 +51,9 @@ int RunReport(sqlite3* db, const ReportArgs& a) {
       }
     }
   }
+  // Merging a single profile with itself, which pprof always does, changes
+  // only what -raw and -traces print; the other reports skip that pass.
+  if (a.report != "raw" && a.report != "traces") prepare.push_back("-merge=false");
   std::string id;
   if (!QueryOne(db, "SELECT pprof_prepare(?, ?)", {ids, Join(prepare)}, &id)) {
     std::fprintf(stderr, "pprof-sql: %s\n", sqlite3_errmsg(db));

@@ -588,7 +588,8 @@ TEST(Malformed, NoStringTable) {
   TempDir dir;
   Db db;
   EXPECT_LOAD_ERROR(db, dir.Write("t1", std::string("\x48\x01", 2)), "is this a pprof profile?");
-  EXPECT_LOAD_ERROR(db, dir.Write("t2", std::string("\x08\x01", 2)), "is this a pprof profile?");
+  // A known field with the wrong wire type is an error, as in pprof's decoder.
+  EXPECT_LOAD_ERROR(db, dir.Write("t2", std::string("\x08\x01", 2)), "type mismatch");
 }
 
 // pprof's string table holds bytes, not necessarily UTF-8 (Go strings are

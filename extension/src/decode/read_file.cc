@@ -1,0 +1,42 @@
+// Reading a profile file: the bytes, decompressed (gzip.cc), decoded
+// (profile_decoder.cc).
+#include <fmt/format.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <limits>
+
+#include "decode/reader.h"
+
+namespace pprofsql {
+
+Result<std::shared_ptr<Profile>> ParseProfile(std::string_view file_bytes, const ReadLimits& limits) {
+  if (file_bytes.empty()) return Status::Error("parsing profile: empty input file");
+  Result<std::string> raw = MaybeGunzip(file_bytes, limits);
+  if (!raw.ok()) return raw.status();
+  return DecodeProfile(*raw);
+}
+
+Result<std::string> ReadFile(const std::string& path, uint64_t max_bytes) {
+  // Only regular files: opening a FIFO with no writer would block forever.
+  struct stat st;
+  if (stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) return Status::Error("not a regular file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::Error(std::string("cannot open: ") + std::strerror(errno));
+  in.seekg(0, std::ios::end);
+  std::streamoff size = in.tellg();
+  if (size < 0) return Status::Error("cannot read (not a regular file?)");
+  if (static_cast<uint64_t>(size) > max_bytes) {
+    return Status::Error(fmt::format(
+        "file is {} bytes, larger than the limit of {} bytes (raise it with pprof_config('max_profile_bytes', N))",
+        size, max_bytes));
+  }
+  in.seekg(0, std::ios::beg);
+  std::string data(static_cast<size_t>(size), '\0');
+  if (size > 0 && !in.read(&data[0], size)) return Status::Error("read error");
+  return data;
+}
+
+}  // namespace pprofsql
