@@ -60,6 +60,7 @@ TARGETS = {"top": (0.05, 0.2), "list": (0.05, 0.2), "peek": (0.05, 0.2), "traces
 LOAD_TARGET = (3.0, 4.0)   # pprof_load wall / gzip floor wall; loaded profile / uncompressed bytes
 
 failures = []   # (what, why): any entry makes the exit status 1
+timeouts = []   # labels of the commands killed by --timeout (reported, not failures)
 
 
 def say(msg=""):
@@ -160,6 +161,7 @@ def repeat(label, reps, timeout, fn, rep_of=None):
         r = fn(rep)
         if r.timed_out:
             loud(f"TIMEOUT: {label}: killed after {timeout:.0f} s (--timeout); no figure for this row")
+            timeouts.append(label)
             return None
         if not r.ok:
             loud(f"FAILED: {label}: {r.why()}")
@@ -354,6 +356,10 @@ def bench_size(size, args, cache, tools, out_dir):
             row["verdict"] = verdict(row["t_ratio"] <= tt, row["m_ratio"] <= tm)
             if keep:
                 row["notes"] = "output identical to pprof's" if identical else "OUTPUT DIFFERS"
+        else:
+            row["notes"] = "; ".join(f"{who}: no figure (timeout or failure)" for who, res in
+                                     (("pprof", p_res), ("ours", o_res))
+                                     if res is None and not (who == "pprof" and args.no_pprof))
         rows.append(row)
 
     # 2. The same reports as SQL in Debian's sqlite3 shell: .load, pprof_load,
@@ -508,7 +514,7 @@ def bench_size(size, args, cache, tools, out_dir):
         rows.append(row)
 
     if floor:
-        rows.append({"cmd": "floor: `gzip -dc FILE | wc -c`", "kind": "floor", "o_wall": floor_wall,
+        rows.append({"cmd": "floor: `gzip -dc FILE \\| wc -c`", "kind": "floor", "o_wall": floor_wall,
                      "o_mib": peak(floor), "notes": f"{uncompressed:,} bytes uncompressed"})
 
     md = render(size, s, prof, reps, uncompressed, rows, args)
@@ -607,7 +613,10 @@ def main():
             loud(f"{what}: {why}")
         say(f"{len(failures)} failure(s)")
         sys.exit(1)
-    say("\ndone: every tool succeeded and every compared output was identical to pprof's")
+    if timeouts:
+        say(f"\n{len(timeouts)} command(s) hit the --timeout of {args.timeout:.0f} s (not a failure): "
+            + "; ".join(timeouts))
+    say("\ndone: every tool that finished succeeded, and every compared output was identical")
 
 
 if __name__ == "__main__":

@@ -106,8 +106,8 @@ class Reader {
 
 class Decoder {
  public:
-  Decoder(std::string_view bytes, Profile& p)
-      : base_(reinterpret_cast<const uint8_t*>(bytes.data())), end_(base_ + bytes.size()), p_(p) {}
+  Decoder(std::string_view bytes, const ReadLimits& limits, Profile& p)
+      : base_(reinterpret_cast<const uint8_t*>(bytes.data())), end_(base_ + bytes.size()), limits_(limits), p_(p) {}
 
   Status Run() {
     PPROF_RETURN_IF_ERROR(ScanTopLevel());
@@ -119,6 +119,10 @@ class Decoder {
     }
     if (!p_.strings[0].empty()) return Status::Error("malformed profile: string_table[0] must be ''");
     if (p_.strings.size() >= kNone) return Status::Error("malformed profile: too many strings");
+    PPROF_RETURN_IF_ERROR(CheckLimit(limits_, &ReadLimits::max_samples, samples_.size()));
+    for (size_t n : {locations_.size(), functions_.size(), mappings_.size()}) {
+      PPROF_RETURN_IF_ERROR(CheckLimit(limits_, &ReadLimits::max_locations, n));
+    }
     PPROF_RETURN_IF_ERROR(Header());
     PPROF_RETURN_IF_ERROR(Mappings());
     PPROF_RETURN_IF_ERROR(Functions());
@@ -153,6 +157,8 @@ class Decoder {
         }
         case 6:
           if (!is_bytes) return TypeMismatch("string_table");
+          PPROF_RETURN_IF_ERROR(CheckLimit(limits_, &ReadLimits::max_string_bytes,
+                                           static_cast<uint64_t>(f.bytes.end - f.bytes.begin)));
           p_.strings.emplace_back(reinterpret_cast<const char*>(f.bytes.begin), f.bytes.end - f.bytes.begin);
           if (p_.strings.size() == 1 && !p_.strings[0].empty()) {
             return Status::Error("malformed profile: string_table[0] must be ''");
@@ -401,6 +407,10 @@ class Decoder {
           if (l.str != 0 || l.num != 0 || l.num_unit != 0) p_.labels.push_back(l);
         }
       }
+      PPROF_RETURN_IF_ERROR(
+          CheckLimit(limits_, &ReadLimits::max_stack_depth, p_.stack.size() - smp.stack_begin));
+      PPROF_RETURN_IF_ERROR(
+          CheckLimit(limits_, &ReadLimits::max_labels_per_sample, p_.labels.size() - smp.labels_begin));
       if (values.size() != ntypes) {
         return Status::Error(fmt::format("malformed profile: mismatch: sample {} has {} values vs. {} types", i + 1,
                                          values.size(), ntypes));
@@ -440,6 +450,7 @@ class Decoder {
 
   const uint8_t* base_;
   const uint8_t* end_;
+  const ReadLimits& limits_;
   Profile& p_;
   std::string error_;
   std::vector<Span> sample_types_, samples_, mappings_, locations_, functions_, period_types_;
@@ -450,10 +461,10 @@ class Decoder {
 
 }  // namespace
 
-Result<std::shared_ptr<Profile>> DecodeProfile(std::string_view bytes) {
+Result<std::shared_ptr<Profile>> DecodeProfile(std::string_view bytes, const ReadLimits& limits) {
   if (bytes.empty()) return Status::Error("parsing profile: empty input file");
   auto p = std::make_shared<Profile>();
-  Decoder d(bytes, *p);
+  Decoder d(bytes, limits, *p);
   PPROF_RETURN_IF_ERROR(d.Run());
   return p;
 }

@@ -12,11 +12,37 @@
 
 namespace pprofsql {
 
+const std::vector<LimitInfo>& Limits() {
+  static const std::vector<LimitInfo> limits = {
+      {"max_profile_bytes", &ReadLimits::max_profile_bytes, "the profile's size once decompressed"},
+      {"max_samples", &ReadLimits::max_samples, "the number of samples"},
+      {"max_locations", &ReadLimits::max_locations, "the number of locations, functions or mappings"},
+      {"max_stack_depth", &ReadLimits::max_stack_depth, "the depth of a sample's stack"},
+      {"max_string_bytes", &ReadLimits::max_string_bytes, "the length of a string"},
+      {"max_labels_per_sample", &ReadLimits::max_labels_per_sample, "the number of labels of a sample"},
+      {"max_memory_bytes", &ReadLimits::max_memory_bytes, "the memory of this connection's loaded profiles"},
+  };
+  return limits;
+}
+
+Status LimitError(const LimitInfo& limit, uint64_t value, uint64_t max) {
+  return Status::Error(fmt::format("{} is {}, more than the limit of {} (raise it with pprof_config('{}', N))",
+                                   limit.what, value, max, limit.name));
+}
+
+Status CheckLimit(const ReadLimits& limits, uint64_t ReadLimits::*field, uint64_t value) {
+  if (value <= limits.*field) return Status();
+  for (const LimitInfo& l : Limits()) {
+    if (l.field == field) return LimitError(l, value, limits.*field);
+  }
+  return Status::Error("limit exceeded");
+}
+
 Result<std::shared_ptr<Profile>> ParseProfile(std::string_view file_bytes, const ReadLimits& limits) {
   if (file_bytes.empty()) return Status::Error("parsing profile: empty input file");
   Result<std::string> raw = MaybeGunzip(file_bytes, limits);
   if (!raw.ok()) return raw.status();
-  return DecodeProfile(*raw);
+  return DecodeProfile(*raw, limits);
 }
 
 Result<std::string> ReadFile(const std::string& path, uint64_t max_bytes) {

@@ -7,17 +7,36 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/status.h"
 #include "model/profile.h"
 
 namespace pprofsql {
 
+// What one connection accepts, so that no input can take unbounded memory
+// or time. Each is a pprof_config setting of the same name (Limits()).
 struct ReadLimits {
-  // Largest profile accepted, after decompression: stops gzip bombs.
-  // Raised with pprof_config('max_profile_bytes', N).
-  uint64_t max_profile_bytes = uint64_t{1} << 30;
+  uint64_t max_profile_bytes = uint64_t{1} << 30;   // a profile, decompressed: stops gzip bombs
+  uint64_t max_samples = 100000000;                  // samples in one profile
+  uint64_t max_locations = 50000000;                 // locations (and functions, mappings) in one profile
+  uint64_t max_stack_depth = 1000000;                // locations in one sample's stack
+  uint64_t max_string_bytes = uint64_t{64} << 20;    // one string of the string table
+  uint64_t max_labels_per_sample = 100000;           // labels on one sample
+  uint64_t max_memory_bytes = uint64_t{16} << 30;    // all profiles loaded in one connection
 };
+
+struct LimitInfo {
+  const char* name;
+  uint64_t ReadLimits::*field;
+  const char* what;  // what it bounds, for error messages and docs
+};
+// Every limit, for pprof_config and the docs.
+const std::vector<LimitInfo>& Limits();
+
+// "<what> is N, more than the limit of M (raise it with pprof_config('name', N))".
+Status LimitError(const LimitInfo& limit, uint64_t value, uint64_t max);
+Status CheckLimit(const ReadLimits& limits, uint64_t ReadLimits::*field, uint64_t value);
 
 // gzip-compressed (any number of concatenated members) or raw bytes,
 // detected from the magic number as pprof does. The result holds at most
@@ -26,7 +45,7 @@ Result<std::string> MaybeGunzip(std::string_view data, const ReadLimits& limits)
 
 // Decodes and validates profile.proto bytes (already decompressed). Follows
 // pprof's postDecode and CheckValid (pprof-semantics.md §1.2-1.4).
-Result<std::shared_ptr<Profile>> DecodeProfile(std::string_view proto_bytes);
+Result<std::shared_ptr<Profile>> DecodeProfile(std::string_view proto_bytes, const ReadLimits& limits = ReadLimits());
 
 // MaybeGunzip + DecodeProfile.
 Result<std::shared_ptr<Profile>> ParseProfile(std::string_view file_bytes, const ReadLimits& limits);

@@ -125,6 +125,17 @@ void Load(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
                            fmt::format("the name '{}' is already used by profile {} ({})", name, other->id, other->path));
       }
     }
+    // The connection's memory limit: what stays loaded plus what comes in.
+    uint64_t memory = 0;
+    for (const LoadedPtr& p : reg.All()) {
+      bool replaced = false;
+      for (const LoadedProfile& e : entries) replaced = replaced || (e.id != 0 && e.id == p->id);
+      if (!replaced) memory += p->profile->MemoryBytes();
+    }
+    for (const LoadedProfile& e : entries) memory += e.profile->MemoryBytes();
+    if (Status st = CheckLimit(reg.limits, &ReadLimits::max_memory_bytes, memory); !st.ok()) {
+      return ResultError(ctx, "pprof_load", path + ": " + st.message());
+    }
     int64_t last_id = 0;
     for (LoadedProfile& e : entries) {
       if (!name.empty()) e.name = name;
@@ -157,15 +168,16 @@ void Config(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
     Registry& reg = *RegistryOf(ctx);
     const char* key = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
     std::string k = key ? key : "";
-    if (k == "max_profile_bytes") {
+    for (const LimitInfo& l : Limits()) {
+      if (k != l.name) continue;
       if (argc > 1) {
         sqlite3_int64 v = sqlite3_value_int64(argv[1]);
         if (sqlite3_value_numeric_type(argv[1]) != SQLITE_INTEGER || v <= 0) {
-          return ResultError(ctx, "pprof_config", "max_profile_bytes must be a positive integer");
+          return ResultError(ctx, "pprof_config", fmt::format("{} must be a positive integer", l.name));
         }
-        reg.limits.max_profile_bytes = static_cast<uint64_t>(v);
+        reg.limits.*l.field = static_cast<uint64_t>(v);
       }
-      return sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(reg.limits.max_profile_bytes));
+      return sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(reg.limits.*l.field));
     }
     if (k == "progress") {
       if (argc > 1) reg.progress = sqlite3_value_int(argv[1]) != 0;
@@ -180,8 +192,9 @@ void Config(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
       }
       return ResultText(ctx, value);
     }
-    ResultError(ctx, "pprof_config",
-                fmt::format("unknown setting '{}'; known: max_profile_bytes, source_path, trim_path, progress", k));
+    std::string known = "source_path, trim_path, progress";
+    for (const LimitInfo& l : Limits()) known += std::string(", ") + l.name;
+    ResultError(ctx, "pprof_config", fmt::format("unknown setting '{}'; known: {}", k, known));
   });
 }
 
