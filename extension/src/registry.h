@@ -74,6 +74,9 @@ class Registry {
   // pprof_config('progress', 1): long work (pprof_import) reports progress
   // on standard error when it is a terminal.
   bool progress = false;
+  // pprof_config('busy_timeout_ms', N): how long pprof_import waits for
+  // another writer of its database before failing.
+  int64_t busy_timeout_ms = 10000;
 
  private:
   std::map<int64_t, LoadedPtr> by_id_;

@@ -14,6 +14,8 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <climits>
 #include <cstdio>
 
 #include "base/sqlite_util.h"
@@ -44,9 +46,13 @@ class Importer {
       return Status::Error(fmt::format("{}: cannot open: {}", path, raw ? sqlite3_errmsg(raw) : "out of memory"));
     }
     // Another writer holds the database: wait a while, then fail clearly.
-    sqlite3_busy_timeout(db_.get(), 10000);
+    sqlite3_busy_timeout(db_.get(), static_cast<int>(std::min<int64_t>(reg_->busy_timeout_ms, INT32_MAX)));
     if (RegisterTables(db_.get(), reg_, kSrc) != SQLITE_OK) return Error("cannot register the tables");
-    PPROF_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    if (!Exec("BEGIN IMMEDIATE").ok()) {
+      return Status::Error(fmt::format("{}: another connection is writing to it ({}); waited {} ms "
+                                       "(pprof_config('busy_timeout_ms', N) sets how long)",
+                                       path, sqlite3_errmsg(db_.get()), reg_->busy_timeout_ms));
+    }
     Status st = Import(profiles);
     if (!st.ok()) {
       sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);

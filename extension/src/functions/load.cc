@@ -179,6 +179,15 @@ void Config(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
       }
       return sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(reg.limits.*l.field));
     }
+    if (k == "busy_timeout_ms") {
+      if (argc > 1) {
+        if (sqlite3_value_numeric_type(argv[1]) != SQLITE_INTEGER || sqlite3_value_int64(argv[1]) < 0) {
+          return ResultError(ctx, "pprof_config", "busy_timeout_ms must be an integer >= 0");
+        }
+        reg.busy_timeout_ms = sqlite3_value_int64(argv[1]);
+      }
+      return sqlite3_result_int64(ctx, reg.busy_timeout_ms);
+    }
     if (k == "progress") {
       if (argc > 1) reg.progress = sqlite3_value_int(argv[1]) != 0;
       return sqlite3_result_int(ctx, reg.progress ? 1 : 0);
@@ -192,7 +201,7 @@ void Config(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
       }
       return ResultText(ctx, value);
     }
-    std::string known = "source_path, trim_path, progress";
+    std::string known = "source_path, trim_path, progress, busy_timeout_ms";
     for (const LimitInfo& l : Limits()) known += std::string(", ") + l.name;
     ResultError(ctx, "pprof_config", fmt::format("unknown setting '{}'; known: {}", k, known));
   });

@@ -1,0 +1,166 @@
+// libFuzzer target: bytes -> pprof_load in a fresh in-memory database with
+// the extension registered -> every table and every report view.
+//
+// The input reaches pprof_load as a file, as it would in use: an anonymous
+// in-memory file (memfd_create) named by /proc/self/fd/N, so nothing touches
+// the disk and the SQL API is the public one. A failed load must be a SQL
+// error that starts with "pprof_load: " and names the file; a loaded profile
+// must answer every query below without an error.
+//
+// Each input is bounded so that one cannot take long: decompressed profiles
+// above 4 MiB are refused (pprof_config('max_profile_bytes')), and the views
+// only run on profiles of at most 2,000 samples whose stacks expand to at
+// most 200,000 frames. Source files are looked up in an empty directory.
+//
+// Build and run: fuzz/run.sh (fuzz/README.md).
+#include <sqlite3.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+extern "C" int sqlite3_pprof_init(sqlite3* db, char** err, const sqlite3_api_routines* api);
+
+namespace {
+
+constexpr int64_t kMaxProfileBytes = int64_t{4} << 20;
+constexpr int64_t kMaxSamples = 2000;
+constexpr int64_t kMaxFrames = 200000;
+
+int g_fd = -1;
+std::string g_path;        // /proc/self/fd/N
+std::string g_source_dir;  // empty directory: -list finds no source there
+
+[[noreturn]] void Die(const std::string& what) {
+  fprintf(stderr, "fuzz_views: %s\n", what.c_str());
+  abort();
+}
+
+std::string Quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') out += "''";
+    else out += c;
+  }
+  return out + "'";
+}
+
+// Runs one statement; returns "" or the error. Rows are read and dropped,
+// the first column of the first row kept in *first.
+std::string Run(sqlite3* db, const std::string& sql, std::string* first = nullptr) {
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) return sqlite3_errmsg(db);
+  int rc;
+  bool got = false;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if (first && !got) {
+      const unsigned char* t = sqlite3_column_text(st, 0);
+      *first = t ? reinterpret_cast<const char*>(t) : "NULL";
+      got = true;
+    }
+    // Touch every column, as a client printing the rows would.
+    for (int i = 0; i < sqlite3_column_count(st); i++) (void)sqlite3_column_text(st, i);
+  }
+  std::string err = rc == SQLITE_DONE ? "" : sqlite3_errmsg(db);
+  sqlite3_finalize(st);
+  return err;
+}
+
+// A query that must succeed on any loaded profile.
+std::string Must(sqlite3* db, const std::string& sql) {
+  std::string first;
+  std::string err = Run(db, sql, &first);
+  if (!err.empty()) Die("query failed on a loaded profile: " + sql + "\n  error: " + err);
+  return first;
+}
+
+int64_t MustInt(sqlite3* db, const std::string& sql) { return std::strtoll(Must(db, sql).c_str(), nullptr, 10); }
+
+// Report flags a top report runs with besides the defaults; the input's
+// last byte picks one, so the corpus covers them all.
+const char* const kOptions[] = {
+    "-cum", "-lines", "-files", "-addresses", "-filefunctions", "-noinlines", "-mean",
+    "-nodecount=3 -nodefraction=0", "-sample_index=0", "-flat -unit=ms", "-lines -noinlines -cum",
+};
+
+void Exercise(sqlite3* db, const std::string& id, uint8_t pick) {
+  const std::string where = " WHERE profile_id = " + id;
+  const int64_t samples = MustInt(db, "SELECT sample_count FROM pprof_profiles" + where);
+  // The small tables first: never more rows than the file has bytes.
+  for (const char* t : {"pprof_profiles", "pprof_sample_types", "pprof_locations", "pprof_lines", "pprof_functions",
+                        "pprof_mappings"}) {
+    Must(db, std::string("SELECT count(*) FROM ") + t + where);
+  }
+  if (samples > kMaxSamples) return;
+  const int64_t stack = MustInt(db, "SELECT coalesce(sum(stack_depth), 0) FROM pprof_samples" + where +
+                                        " AND sample_index = 0");
+  if (stack > kMaxFrames) return;
+  const int64_t frames =
+      MustInt(db, "SELECT coalesce(sum(max(l.line_count, 1)), 0) FROM pprof_stacks s JOIN pprof_locations l "
+                  "ON l.profile_id = s.profile_id AND l.location_id = s.location_id WHERE s.profile_id = " +
+                      id);
+  if (frames > kMaxFrames) return;
+  for (const char* t : {"pprof_samples", "pprof_stacks", "pprof_labels", "pprof_frames", "pprof_graph",
+                        "pprof_graph_edges", "pprof_report_labels"}) {
+    Must(db, std::string("SELECT count(*) FROM ") + t + where);
+  }
+  Must(db, "SELECT count(*) FROM pprof_diff" + where + " AND base_id = " + Quote(id) + " AND options = ''");
+  const std::string opts = " AND options = ''";
+  for (const char* v : {"pprof_top_text", "pprof_traces_text", "pprof_tags_text", "pprof_raw_text"}) {
+    Must(db, std::string("SELECT count(*), sum(length(text)) FROM ") + v + where + (std::string(v) == "pprof_raw_text" ? "" : opts));
+  }
+  Must(db, "SELECT count(*), sum(length(text)) FROM pprof_peek_text" + where + opts + " AND symbol = '.'");
+  Must(db, "SELECT count(*), sum(length(text)) FROM pprof_list_text" + where + opts + " AND symbol = '.'");
+  const char* extra = kOptions[pick % (sizeof(kOptions) / sizeof(kOptions[0]))];
+  Must(db, "SELECT count(*), sum(length(text)) FROM pprof_top_text" + where + " AND options = " + Quote(extra));
+  // The profile pprof reports on (merged, drop_frames applied), and the
+  // folded stacks of it.
+  const std::string prepared = Must(db, "SELECT pprof_prepare(" + Quote(id) + ")");
+  Must(db, "SELECT count(*), sum(length(stack)), sum(value) FROM pprof_folded WHERE profile_id = " + prepared +
+               opts);
+  Must(db, "SELECT count(*), sum(length(text)) FROM pprof_raw_text WHERE profile_id = " + prepared);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  sqlite3_auto_extension(reinterpret_cast<void (*)()>(sqlite3_pprof_init));
+  g_fd = memfd_create("pprof-fuzz-input", MFD_CLOEXEC);
+  if (g_fd < 0) Die("memfd_create failed");
+  g_path = "/proc/self/fd/" + std::to_string(g_fd);
+  char tmpl[] = "/tmp/pprof_fuzz_src_XXXXXX";
+  if (!mkdtemp(tmpl)) Die("mkdtemp failed");
+  g_source_dir = tmpl;
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (ftruncate(g_fd, 0) != 0) Die("ftruncate failed");
+  for (size_t off = 0; off < size;) {
+    ssize_t n = pwrite(g_fd, data + off, size - off, static_cast<off_t>(off));
+    if (n <= 0) Die("pwrite failed");
+    off += static_cast<size_t>(n);
+  }
+  sqlite3* db = nullptr;
+  if (sqlite3_open(":memory:", &db) != SQLITE_OK) Die("sqlite3_open failed");
+  Must(db, "SELECT pprof_config('max_profile_bytes', " + std::to_string(kMaxProfileBytes) + "), " +
+               "pprof_config('source_path', " + Quote(g_source_dir) + "), pprof_config('trim_path', '')");
+  std::string id;
+  std::string err = Run(db, "SELECT pprof_load(" + Quote(g_path) + ")", &id);
+  if (!err.empty()) {
+    // A clear error: the function, the file, then what is wrong.
+    const std::string prefix = "pprof_load: " + g_path + ": ";
+    if (err.compare(0, prefix.size(), prefix) != 0 || err.size() == prefix.size()) {
+      Die("load error without the expected prefix: " + err);
+    }
+  } else {
+    Exercise(db, id, size ? data[size - 1] : 0);
+  }
+  if (sqlite3_close(db) != SQLITE_OK) Die("sqlite3_close failed (statements left open)");
+  return 0;
+}
