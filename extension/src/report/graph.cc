@@ -35,6 +35,57 @@ bool IsDiffBaseSample(const Profile& p, const Sample& s) {
   return false;
 }
 
+// Open-addressing map from a (caller, callee) key pair to an edge index:
+// the hot lookup of the graph walk, one per frame.
+class EdgeTable {
+ public:
+  EdgeTable() { Resize(1 << 12); }
+  // The index stored for `key`, inserting `next` when absent (*inserted set).
+  uint32_t FindOrInsert(uint64_t key, uint32_t next, bool* inserted) {
+    if (2 * (size_ + 1) > keys_.size()) Resize(keys_.size() * 2);
+    size_t i = Hash(key) & mask_;
+    while (true) {
+      if (keys_[i] == kEmpty) {
+        keys_[i] = key;
+        values_[i] = next;
+        size_++;
+        *inserted = true;
+        return next;
+      }
+      if (keys_[i] == key) {
+        *inserted = false;
+        return values_[i];
+      }
+      i = (i + 1) & mask_;
+    }
+  }
+
+ private:
+  static constexpr uint64_t kEmpty = ~uint64_t{0};  // keys are two 32-bit node keys; never all ones
+  static size_t Hash(uint64_t k) {
+    k ^= k >> 33;
+    k *= 0xff51afd7ed558ccdULL;
+    k ^= k >> 33;
+    return static_cast<size_t>(k);
+  }
+  void Resize(size_t n) {
+    std::vector<uint64_t> old_keys = std::move(keys_);
+    std::vector<uint32_t> old_values = std::move(values_);
+    keys_.assign(n, kEmpty);
+    values_.assign(n, 0);
+    mask_ = n - 1;
+    size_ = 0;
+    for (size_t i = 0; i < old_keys.size(); i++) {
+      if (old_keys[i] == kEmpty) continue;
+      bool inserted;
+      FindOrInsert(old_keys[i], old_values[i], &inserted);
+    }
+  }
+  std::vector<uint64_t> keys_;
+  std::vector<uint32_t> values_;
+  size_t mask_ = 0, size_ = 0;
+};
+
 // The (location, line) -> node key mapping of one report (CreateNodes after
 // Profile.Aggregate), and the per-sample accumulation of newGraph.
 class Builder {
@@ -100,8 +151,9 @@ class Builder {
 
   size_t num_keys() const { return keys_.size(); }
 
-  // newGraph: builds the graph of the nodes in `kept` (all when empty).
-  ReportGraph Build(const std::vector<char>& kept) {
+  // newGraph: builds the graph of the nodes in `kept` (all when empty), and
+  // its edges when `with_edges` (reports that print no edges skip them).
+  ReportGraph Build(const std::vector<char>& kept, bool with_edges) {
     const size_t nk = keys_.size();
     std::vector<int64_t> flat(nk), flat_div(nk), cum(nk), cum_div(nk);
     std::vector<uint64_t> seen(nk, 0);
@@ -110,7 +162,7 @@ class Builder {
       uint64_t seen;
     };
     std::vector<EdgeAcc> edges;
-    std::unordered_map<uint64_t, uint32_t> edge_index;
+    EdgeTable edge_index;
     const size_t ntypes = p_.num_types();
     for (size_t s = 0; s < p_.samples.size(); s++) {
       const int64_t w = p_.values[s * ntypes + static_cast<size_t>(si_)];
@@ -134,9 +186,10 @@ class Builder {
             cum[n] += w;
             cum_div[n] += dw;
           }
-          if (parent >= 0 && static_cast<uint32_t>(parent) != n) {
+          if (with_edges && parent >= 0 && static_cast<uint32_t>(parent) != n) {
             const uint64_t key = (static_cast<uint64_t>(parent) << 32) | n;
-            auto [it, inserted] = edge_index.emplace(key, static_cast<uint32_t>(edges.size()));
+            bool inserted;
+            const uint32_t index = edge_index.FindOrInsert(key, static_cast<uint32_t>(edges.size()), &inserted);
             const bool is_inline = ni != e - 1;
             if (inserted) {
               EdgeAcc acc;
@@ -147,7 +200,7 @@ class Builder {
               acc.seen = 0;
               edges.push_back(acc);
             }
-            EdgeAcc& acc = edges[it->second];
+            EdgeAcc& acc = edges[index];
             if (acc.seen != stamp) {
               acc.seen = stamp;
               acc.e.weight += w;
@@ -201,6 +254,19 @@ class Builder {
       if (keep(g.nodes[i], i)) kept[key_of_node_[i]] = 1;
     }
     return kept;
+  }
+
+  // Drops the nodes not in `kept` (a graph without edges).
+  void Keep(ReportGraph& g, const std::vector<char>& kept) {
+    std::vector<GraphNode> nodes;
+    std::vector<uint32_t> keys;
+    for (size_t i = 0; i < g.nodes.size(); i++) {
+      if (!kept[key_of_node_[i]]) continue;
+      nodes.push_back(std::move(g.nodes[i]));
+      keys.push_back(key_of_node_[i]);
+    }
+    g.nodes = std::move(nodes);
+    key_of_node_ = std::move(keys);
   }
 
   // Keeps key_of_node_ in step when the caller sorts g.nodes.
@@ -353,7 +419,16 @@ Result<ReportGraph> BuildReportGraph(const Profile& p, ReportOptions o, ReportKi
   const bool obj_names = kind == ReportKind::kList || kind == ReportKind::kRaw;
   Builder b(p, o, *si, obj_names, in);
 
-  ReportGraph graph = b.Build({});
+  // Only -top, -peek and -tree print anything that depends on edges (the
+  // inline labels, callers and callees).
+  const bool with_edges = kind == ReportKind::kTop || kind == ReportKind::kPeek || kind == ReportKind::kTree;
+  // pprof rebuilds the graph from the samples after each trimming step; a
+  // kept node's flat and cum do not change in a rebuild (only the edges,
+  // which then skip the dropped nodes), so one walk gives every node's
+  // values, the trimming works on them, and one more walk with the final
+  // set of nodes gives the edges.
+  ReportGraph graph = b.Build({}, false);
+  const size_t all_nodes = graph.nodes.size();
   // Nodes.Sum of the full graph: signed flat.
   int64_t total_value = 0;
   for (const GraphNode& n : graph.nodes) total_value += n.flat;
@@ -365,19 +440,20 @@ Result<ReportGraph> BuildReportGraph(const Profile& p, ReportOptions o, ReportKi
     size_t nkept = static_cast<size_t>(std::count(kept.begin(), kept.end(), 1));
     if (nkept != graph.nodes.size()) {
       dropped_nodes = static_cast<int>(graph.nodes.size() - nkept);
-      graph = b.Build(kept);
+      b.Keep(graph, kept);
     }
   }
   const int orig_count = static_cast<int>(graph.nodes.size());
   b.Sort(graph, o.cum_sort);
-  if (o.nodecount > 0) {
-    TrimEdges(graph, edge_cutoff);
-    if (static_cast<size_t>(o.nodecount) < graph.nodes.size()) {
-      const size_t limit = static_cast<size_t>(o.nodecount);
-      std::vector<char> kept = b.KeptSet(graph, [&](const GraphNode&, size_t i) { return i < limit; });
-      graph = b.Build(kept);
-      b.Sort(graph, o.cum_sort);
-    }
+  if (o.nodecount > 0 && static_cast<size_t>(o.nodecount) < graph.nodes.size()) {
+    const size_t limit = static_cast<size_t>(o.nodecount);
+    b.Keep(graph, b.KeptSet(graph, [&](const GraphNode&, size_t i) { return i < limit; }));
+  }
+  if (with_edges) {
+    std::vector<char> kept;
+    if (graph.nodes.size() != all_nodes) kept = b.KeptSet(graph, [](const GraphNode&, size_t) { return true; });
+    graph = b.Build(kept, true);
+    b.Sort(graph, o.cum_sort);
   }
   graph.dropped_edges = TrimEdges(graph, edge_cutoff);
   LinkEdges(graph);
