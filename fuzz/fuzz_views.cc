@@ -20,6 +20,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <chrono>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -33,6 +34,7 @@ constexpr int64_t kMaxSamples = 2000;
 constexpr int64_t kMaxFrames = 200000;
 
 int g_fd = -1;
+bool g_verbose = false;    // FUZZ_VIEWS_VERBOSE=1: each query and its time on stderr
 std::string g_path;        // /proc/self/fd/N
 std::string g_source_dir;  // empty directory: -list finds no source there
 
@@ -53,6 +55,16 @@ std::string Quote(const std::string& s) {
 // Runs one statement; returns "" or the error. Rows are read and dropped,
 // the first column of the first row kept in *first.
 std::string Run(sqlite3* db, const std::string& sql, std::string* first = nullptr) {
+  const auto start = std::chrono::steady_clock::now();
+  struct Log {
+    const std::string& sql;
+    std::chrono::steady_clock::time_point start;
+    ~Log() {
+      if (!g_verbose) return;
+      const auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
+      fprintf(stderr, "%8.3f ms  %s\n", static_cast<double>(us.count()) / 1000, sql.c_str());
+    }
+  } log{sql, start};
   sqlite3_stmt* st = nullptr;
   if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) return sqlite3_errmsg(db);
   int rc;
@@ -129,6 +141,8 @@ void Exercise(sqlite3* db, const std::string& id, uint8_t pick) {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  const char* verbose = getenv("FUZZ_VIEWS_VERBOSE");
+  g_verbose = verbose && *verbose && *verbose != '0';
   sqlite3_auto_extension(reinterpret_cast<void (*)()>(sqlite3_pprof_init));
   g_fd = memfd_create("pprof-fuzz-input", MFD_CLOEXEC);
   if (g_fd < 0) Die("memfd_create failed");
