@@ -297,6 +297,8 @@ def bench_size(size, args, cache, tools, out_dir):
     rows = []          # dicts: cmd, p_wall, p_mib, o_wall, o_mib, t_ratio, m_ratio, target, verdict, notes
 
     say(f"\n=== {size} ({s['name']}): {prof}, {reps} rep(s), hottest flat function {hot}")
+    args.build_stamp = build_stamp()
+    args.describe = version_of(["git", "-C", str(ROOT), "describe", "--always", "--dirty"])
 
     # Warm-up (not measured): the binaries' pages, the profile in the page cache.
     sample = ROOT / "samples" / "go1.cpu.pb.gz"
@@ -518,11 +520,20 @@ def bench_size(size, args, cache, tools, out_dir):
                      "o_mib": peak(floor), "notes": f"{uncompressed:,} bytes uncompressed"})
 
     md = render(size, s, prof, reps, uncompressed, rows, args)
+    if build_stamp() != args.build_stamp:
+        md = md.replace("\n\n| command", "\n- **WARNING: build/pprof-sql or build/pprof.so was rebuilt during "
+                        "this run: the figures mix builds**\n\n| command", 1)
+        loud("build/ was rebuilt during this run: the figures mix builds; run again")
     say("\n" + md)
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"results-{size}.md"
     path.write_text(md)
     say(f"written to {path}")
+
+
+def build_stamp():
+    """The measured binaries' modification times: a change means a rebuild mid-run."""
+    return [(ROOT / "build" / f).stat().st_mtime_ns for f in ("pprof-sql", "pprof.so")]
 
 
 def verdict(time_ok, mem_ok):
@@ -544,8 +555,7 @@ def render(size, s, prof, reps, uncompressed, rows, args):
         f"{mem_total()}; median wall of {reps} rep(s), peak RSS the max over them",
         f"- {version_of(['go', 'version']) if not args.no_pprof else 'pprof not run (--no-pprof)'}; "
         f"{version_of([str(ROOT / 'build' / 'pprof-sql'), '-version'])} "
-        f"at {version_of(['git', '-C', str(ROOT), 'describe', '--always', '--dirty'])}; "
-        f"sqlite3 {version_of(['sqlite3', '-version']).split(' ')[0]}",
+        f"at {args.describe}; sqlite3 {version_of(['sqlite3', '-version']).split(' ')[0]}",
         "",
         "| command | pprof s | pprof MiB | ours s | ours MiB | time ours/pprof | memory ours/pprof "
         "| target (time / memory) | | notes |",

@@ -19,6 +19,12 @@ namespace {
 // Decompressed profiles above this are refused, as pprof_config's
 // max_profile_bytes would: a 256 KiB gzip input can claim far more.
 constexpr uint64_t kMaxProfileBytes = uint64_t{64} << 20;
+// And more than this many frames (a location counts once per line): the walk
+// below must stay short whatever a few bytes claim.
+constexpr uint64_t kMaxFrames = 10000000;
+// And more than this in memory (pprof_config's max_memory_bytes), far below
+// libFuzzer's -rss_limit_mb: the decoder must stop before, not after.
+constexpr uint64_t kMaxMemoryBytes = uint64_t{512} << 20;
 
 // Every cross reference of the model must point inside its array.
 void CheckModel(const pprofsql::Profile& p) {
@@ -59,6 +65,8 @@ void CheckModel(const pprofsql::Profile& p) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   pprofsql::ReadLimits limits;
   limits.max_profile_bytes = kMaxProfileBytes;
+  limits.max_frames = kMaxFrames;
+  limits.max_memory_bytes = kMaxMemoryBytes;
   auto parsed = pprofsql::ParseProfile(std::string_view(reinterpret_cast<const char*>(data), size), limits);
   if (!parsed.ok()) {
     // Every failure says what is wrong.
@@ -82,12 +90,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       const pprofsql::Location& l = p.locations[f.location];
       if (f.line_index >= 0) {
         const pprofsql::Line& line = p.lines[l.lines_begin + static_cast<uint32_t>(f.line_index)];
-        if (line.function != pprofsql::kNone) sum += static_cast<int64_t>(p.str(p.functions[line.function].name).size());
+        if (line.function != pprofsql::kNone) {
+          sum += static_cast<int64_t>(p.str(p.functions[line.function].name).size());
+        }
       }
     }
     // Wrapping sum: values are arbitrary int64s (UBSan would flag signed overflow).
     if (index >= 0) sum = static_cast<int64_t>(static_cast<uint64_t>(sum) + static_cast<uint64_t>(p.value(i, index)));
   }
+  if (nframes > kMaxFrames) abort();  // the decoder's max_frames check missed some
   if (p.MemoryBytes() < sizeof(pprofsql::Profile)) abort();
   // Keep the walk from being optimised away.
   volatile int64_t sink = sum + static_cast<int64_t>(nframes);

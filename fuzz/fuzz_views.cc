@@ -5,22 +5,26 @@
 // in-memory file (memfd_create) named by /proc/self/fd/N, so nothing touches
 // the disk and the SQL API is the public one. A failed load must be a SQL
 // error that starts with "pprof_load: " and names the file; a loaded profile
-// must answer every query below without an error.
+// must answer every query below without an error -- but for pprof's own one:
+// a report applies the profile's drop_frames/keep_frames regexps first, and
+// fails, as pprof does, with "failed to compile regexp" when one is broken.
 //
 // Each input is bounded so that one cannot take long: decompressed profiles
-// above 4 MiB are refused (pprof_config('max_profile_bytes')), and the views
+// above 4 MiB or of more than 10,000,000 frames are refused (pprof_config's
+// max_profile_bytes and max_frames), and the views
 // only run on profiles of at most 2,000 samples whose stacks expand to at
-// most 200,000 frames. Source files are looked up in an empty directory.
+// most 200,000 frames (20,000 for the per-sample reports: -traces, -tags,
+// -raw, folded). Source files are looked up in an empty directory.
 //
 // Build and run: fuzz/run.sh (fuzz/README.md).
 #include <sqlite3.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
-#include <chrono>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -30,8 +34,11 @@ extern "C" int sqlite3_pprof_init(sqlite3* db, char** err, const sqlite3_api_rou
 namespace {
 
 constexpr int64_t kMaxProfileBytes = int64_t{4} << 20;
+constexpr int64_t kMaxLoadFrames = 10000000;             // pprof_config('max_frames')
+constexpr int64_t kMaxMemoryBytes = int64_t{256} << 20;  // pprof_config('max_memory_bytes')
 constexpr int64_t kMaxSamples = 2000;
-constexpr int64_t kMaxFrames = 200000;
+constexpr int64_t kMaxFrames = 200000;     // for the tables and the graph reports
+constexpr int64_t kMaxTextFrames = 20000;  // for -traces, -tags, -raw and folded
 
 int g_fd = -1;
 bool g_verbose = false;    // FUZZ_VIEWS_VERBOSE=1: each query and its time on stderr
@@ -93,6 +100,15 @@ std::string Must(sqlite3* db, const std::string& sql) {
 
 int64_t MustInt(sqlite3* db, const std::string& sql) { return std::strtoll(Must(db, sql).c_str(), nullptr, 10); }
 
+// A report: must succeed, or fail with pprof's error for a profile whose
+// drop_frames or keep_frames regexp does not compile. Returns false then.
+bool Report(sqlite3* db, const std::string& sql, bool frame_regexps, std::string* first = nullptr) {
+  std::string err = Run(db, sql, first);
+  if (err.empty()) return true;
+  if (frame_regexps && err.find(": failed to compile regexp ") != std::string::npos) return false;
+  Die("report failed on a loaded profile: " + sql + "\n  error: " + err);
+}
+
 // Report flags a top report runs with besides the defaults; the input's
 // last byte picks one, so the corpus covers them all.
 const char* const kOptions[] = {
@@ -109,33 +125,36 @@ void Exercise(sqlite3* db, const std::string& id, uint8_t pick) {
     Must(db, std::string("SELECT count(*) FROM ") + t + where);
   }
   if (samples > kMaxSamples) return;
-  const int64_t stack = MustInt(db, "SELECT coalesce(sum(stack_depth), 0) FROM pprof_samples" + where +
-                                        " AND sample_index = 0");
-  if (stack > kMaxFrames) return;
-  const int64_t frames =
-      MustInt(db, "SELECT coalesce(sum(max(l.line_count, 1)), 0) FROM pprof_stacks s JOIN pprof_locations l "
-                  "ON l.profile_id = s.profile_id AND l.location_id = s.location_id WHERE s.profile_id = " +
-                      id);
+  // Frames, counted without walking more than the budget of them.
+  const int64_t frames = MustInt(db, "SELECT count(*) FROM (SELECT 1 FROM pprof_frames" + where + " LIMIT " +
+                                         std::to_string(kMaxFrames + 1) + ")");
   if (frames > kMaxFrames) return;
-  for (const char* t : {"pprof_samples", "pprof_stacks", "pprof_labels", "pprof_frames", "pprof_graph",
-                        "pprof_graph_edges", "pprof_report_labels"}) {
+  for (const char* t : {"pprof_samples", "pprof_stacks", "pprof_labels", "pprof_frames"}) {
     Must(db, std::string("SELECT count(*) FROM ") + t + where);
   }
-  Must(db, "SELECT count(*) FROM pprof_diff" + where + " AND base_id = " + Quote(id) + " AND options = ''");
-  const std::string opts = " AND options = ''";
-  for (const char* v : {"pprof_top_text", "pprof_traces_text", "pprof_tags_text", "pprof_raw_text"}) {
-    Must(db, std::string("SELECT count(*), sum(length(text)) FROM ") + v + where + (std::string(v) == "pprof_raw_text" ? "" : opts));
+  const bool rx = MustInt(db, "SELECT drop_frames IS NOT NULL OR keep_frames IS NOT NULL FROM pprof_profiles" + where);
+  for (const char* t : {"pprof_graph", "pprof_graph_edges", "pprof_report_labels"}) {
+    Report(db, std::string("SELECT count(*) FROM ") + t + where, rx);
   }
-  Must(db, "SELECT count(*), sum(length(text)) FROM pprof_peek_text" + where + opts + " AND symbol = '.'");
-  Must(db, "SELECT count(*), sum(length(text)) FROM pprof_list_text" + where + opts + " AND symbol = '.'");
+  Report(db, "SELECT count(*) FROM pprof_diff" + where + " AND base_id = " + Quote(id) + " AND options = ''", rx);
+  // The graph reports.
+  const std::string opts = " AND options = ''";
+  Report(db, "SELECT count(*), sum(length(text)) FROM pprof_top_text" + where + opts, rx);
   const char* extra = kOptions[pick % (sizeof(kOptions) / sizeof(kOptions[0]))];
-  Must(db, "SELECT count(*), sum(length(text)) FROM pprof_top_text" + where + " AND options = " + Quote(extra));
+  Report(db, "SELECT count(*), sum(length(text)) FROM pprof_top_text" + where + " AND options = " + Quote(extra), rx);
+  Report(db, "SELECT count(*), sum(length(text)) FROM pprof_peek_text" + where + opts + " AND symbol = '.'", rx);
+  Report(db, "SELECT count(*), sum(length(text)) FROM pprof_list_text" + where + opts + " AND symbol = '.'", rx);
+  // The per-sample reports cost far more per frame (SQL over every frame).
+  if (frames > kMaxTextFrames) return;
+  Report(db, "SELECT count(*), sum(length(text)) FROM pprof_traces_text" + where + opts, rx);
+  Report(db, "SELECT count(*), sum(length(text)) FROM pprof_tags_text" + where + opts, rx);
+  Report(db, "SELECT count(*), sum(length(text)) FROM pprof_raw_text" + where, rx);
   // The profile pprof reports on (merged, drop_frames applied), and the
   // folded stacks of it.
-  const std::string prepared = Must(db, "SELECT pprof_prepare(" + Quote(id) + ")");
+  std::string prepared;
+  if (!Report(db, "SELECT pprof_prepare(" + Quote(id) + ")", rx, &prepared)) return;
   Must(db, "SELECT count(*), sum(length(stack)), sum(value) FROM pprof_folded WHERE profile_id = " + prepared +
                opts);
-  Must(db, "SELECT count(*), sum(length(text)) FROM pprof_raw_text WHERE profile_id = " + prepared);
 }
 
 }  // namespace
@@ -163,6 +182,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   sqlite3* db = nullptr;
   if (sqlite3_open(":memory:", &db) != SQLITE_OK) Die("sqlite3_open failed");
   Must(db, "SELECT pprof_config('max_profile_bytes', " + std::to_string(kMaxProfileBytes) + "), " +
+               "pprof_config('max_frames', " + std::to_string(kMaxLoadFrames) + "), " +
+               "pprof_config('max_memory_bytes', " + std::to_string(kMaxMemoryBytes) + "), " +
                "pprof_config('source_path', " + Quote(g_source_dir) + "), pprof_config('trim_path', '')");
   std::string id;
   std::string err = Run(db, "SELECT pprof_load(" + Quote(g_path) + ")", &id);

@@ -16,6 +16,7 @@
 // samples, once every id they refer to is known.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <limits>
 
 #include "decode/reader.h"
@@ -123,6 +124,10 @@ class Decoder {
     for (size_t n : {locations_.size(), functions_.size(), mappings_.size()}) {
       PPROF_RETURN_IF_ERROR(CheckLimit(limits_, &ReadLimits::max_locations, n));
     }
+    PPROF_RETURN_IF_ERROR(Charge(mappings_.size() * (sizeof(Mapping) + kIndexBytes) +
+                                 functions_.size() * (sizeof(Function) + kIndexBytes) +
+                                 locations_.size() * (sizeof(Location) + kIndexBytes) +
+                                 samples_.size() * sizeof(Sample)));
     PPROF_RETURN_IF_ERROR(Header());
     PPROF_RETURN_IF_ERROR(Mappings());
     PPROF_RETURN_IF_ERROR(Functions());
@@ -139,6 +144,18 @@ class Decoder {
     return WireError(fmt::format("type mismatch in {}", field));
   }
 
+  // The memory the profile takes, counted as it is decoded (as
+  // Profile::MemoryBytes counts it) against max_memory_bytes, so that the
+  // limit bounds the decoding too, not only what stays loaded: a few bytes of
+  // the file can take many times as many in memory (an empty string is 2
+  // bytes of the file and 32 of memory, a location 4 and 80), and a small
+  // gzip file could otherwise exhaust memory before the limit is checked.
+  static constexpr uint64_t kIndexBytes = 40;  // an id -> index hash entry, as MemoryBytes counts it
+  Status Charge(uint64_t bytes) {
+    charged_ += bytes;
+    return CheckLimit(limits_, &ReadLimits::max_memory_bytes, charged_);
+  }
+
   // Pass 1: scalars and strings now, messages noted for later.
   Status ScanTopLevel() {
     Reader r(base_, end_, base_);
@@ -152,6 +169,7 @@ class Decoder {
           std::vector<Span>* dst = f.number == 1 ? &sample_types_ : f.number == 2 ? &samples_
                                    : f.number == 3 ? &mappings_ : f.number == 4 ? &locations_
                                    : f.number == 5 ? &functions_ : &period_types_;
+          PPROF_RETURN_IF_ERROR(Charge(sizeof(Span)));
           dst->push_back(f.bytes);
           break;
         }
@@ -159,6 +177,7 @@ class Decoder {
           if (!is_bytes) return TypeMismatch("string_table");
           PPROF_RETURN_IF_ERROR(CheckLimit(limits_, &ReadLimits::max_string_bytes,
                                            static_cast<uint64_t>(f.bytes.end - f.bytes.begin)));
+          PPROF_RETURN_IF_ERROR(Charge(sizeof(std::string) + static_cast<uint64_t>(f.bytes.end - f.bytes.begin)));
           p_.strings.emplace_back(reinterpret_cast<const char*>(f.bytes.begin), f.bytes.end - f.bytes.begin);
           if (p_.strings.size() == 1 && !p_.strings[0].empty()) {
             return Status::Error("malformed profile: string_table[0] must be ''");
@@ -326,6 +345,7 @@ class Decoder {
           if (f.wire != 2) return TypeMismatch("a location's line");
           uint64_t v[4] = {};
           PPROF_RETURN_IF_ERROR(Scalars(f.bytes, v, 4, "line"));
+          PPROF_RETURN_IF_ERROR(Charge(sizeof(Line) + sizeof(uint64_t)));
           line_functions.push_back(v[1]);
           p_.lines.push_back(Line{kNone, static_cast<int64_t>(v[2]), static_cast<int64_t>(v[3])});
           continue;
@@ -380,6 +400,10 @@ class Decoder {
     // that, whatever the sample and type counts claim.
     p_.values.reserve(std::min<size_t>(samples_.size() * ntypes, static_cast<size_t>(end_ - base_)));
     std::vector<int64_t> values;
+    // The frames the reports walk: a location counts once per line (its
+    // inlined calls), so a few bytes (one location of many lines, referenced
+    // again and again) could otherwise expand to trillions of frames.
+    uint64_t frames = 0;
     for (size_t i = 0; i < samples_.size(); i++) {
       Sample smp;
       smp.stack_begin = static_cast<uint32_t>(p_.stack.size());
@@ -411,6 +435,13 @@ class Decoder {
           CheckLimit(limits_, &ReadLimits::max_stack_depth, p_.stack.size() - smp.stack_begin));
       PPROF_RETURN_IF_ERROR(
           CheckLimit(limits_, &ReadLimits::max_labels_per_sample, p_.labels.size() - smp.labels_begin));
+      PPROF_RETURN_IF_ERROR(Charge(values.size() * sizeof(int64_t) +
+                                   (p_.stack.size() - smp.stack_begin) * sizeof(uint32_t) +
+                                   (p_.labels.size() - smp.labels_begin) * sizeof(Label)));
+      for (size_t k = smp.stack_begin; k < p_.stack.size(); k++) {
+        const Location& l = p_.locations[p_.stack[k]];
+        frames += std::max<uint64_t>(1, l.lines_end - l.lines_begin);
+      }
       if (values.size() != ntypes) {
         return Status::Error(fmt::format("malformed profile: mismatch: sample {} has {} values vs. {} types", i + 1,
                                          values.size(), ntypes));
@@ -423,7 +454,7 @@ class Decoder {
       smp.labels_end = static_cast<uint32_t>(p_.labels.size());
       p_.samples.push_back(smp);
     }
-    return Status();
+    return CheckLimit(limits_, &ReadLimits::max_frames, frames);
   }
 
   Status LocationIds(const Field& f, size_t sample) {
@@ -451,6 +482,7 @@ class Decoder {
   const uint8_t* base_;
   const uint8_t* end_;
   const ReadLimits& limits_;
+  uint64_t charged_ = 0;
   Profile& p_;
   std::string error_;
   std::vector<Span> sample_types_, samples_, mappings_, locations_, functions_, period_types_;

@@ -18,6 +18,7 @@ const std::vector<LimitInfo>& Limits() {
       {"max_samples", &ReadLimits::max_samples, "the number of samples"},
       {"max_locations", &ReadLimits::max_locations, "the number of locations, functions or mappings"},
       {"max_stack_depth", &ReadLimits::max_stack_depth, "the depth of a sample's stack"},
+      {"max_frames", &ReadLimits::max_frames, "the number of frames in the samples' stacks (inlined frames included)"},
       {"max_string_bytes", &ReadLimits::max_string_bytes, "the length of a string"},
       {"max_labels_per_sample", &ReadLimits::max_labels_per_sample, "the number of labels of a sample"},
       {"max_memory_bytes", &ReadLimits::max_memory_bytes, "the memory of this connection's loaded profiles"},

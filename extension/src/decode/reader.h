@@ -21,6 +21,7 @@ struct ReadLimits {
   uint64_t max_samples = 100000000;                  // samples in one profile
   uint64_t max_locations = 50000000;                 // locations (and functions, mappings) in one profile
   uint64_t max_stack_depth = 1000000;                // locations in one sample's stack
+  uint64_t max_frames = 1000000000;                  // frames of all stacks, inlined frames included
   uint64_t max_string_bytes = uint64_t{64} << 20;    // one string of the string table
   uint64_t max_labels_per_sample = 100000;           // labels on one sample
   uint64_t max_memory_bytes = uint64_t{16} << 30;    // all profiles loaded in one connection

@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <climits>
 #include <cstdio>
+#include <map>
 
 #include "base/sqlite_util.h"
 #include "functions/functions.h"
@@ -48,6 +49,8 @@ class Importer {
     // Another writer holds the database: wait a while, then fail clearly.
     sqlite3_busy_timeout(db_.get(), static_cast<int>(std::min<int64_t>(reg_->busy_timeout_ms, INT32_MAX)));
     if (RegisterTables(db_.get(), reg_, kSrc) != SQLITE_OK) return Error("cannot register the tables");
+    // A bigger page cache for building the indexes of big profiles.
+    PPROF_RETURN_IF_ERROR(Exec("PRAGMA cache_size = -262144"));
     if (!Exec("BEGIN IMMEDIATE").ok()) {
       return Status::Error(fmt::format("{}: another connection is writing to it ({}); waited {} ms "
                                        "(pprof_config('busy_timeout_ms', N) sets how long)",
@@ -75,11 +78,30 @@ class Importer {
   }
 
   Status CreateSchema() {
+    // The profile tables are clustered on their keys (WITHOUT ROWID), in the
+    // order the rows arrive: the common joins need no further index, and
+    // the biggest table (pprof_stacks, a row per stack frame) is written once.
+    static const std::map<std::string, const char*> kPrimaryKeys = {
+        {"pprof_profiles", "profile_id"},
+        {"pprof_sample_types", "profile_id, sample_index"},
+        {"pprof_samples", "profile_id, sample_id, sample_index"},
+        {"pprof_stacks", "profile_id, sample_id, depth"},
+        {"pprof_locations", "profile_id, location_id"},
+        {"pprof_lines", "profile_id, location_id, line_index"},
+        {"pprof_functions", "profile_id, function_id"},
+        {"pprof_mappings", "profile_id, mapping_id"},
+        {"pprof_labels", "profile_id, sample_id, label_index"},
+    };
     for (const TableSpec& t : AllTables()) {
       // pprof_frames is a view, below; pprof_diff compares profiles on demand
       // and has no rows of its own to store.
       if (std::string(t.name) == "pprof_frames" || std::string(t.name) == "pprof_diff") continue;
-      PPROF_RETURN_IF_ERROR(Exec(fmt::format("CREATE TABLE IF NOT EXISTS main.{}({})", t.name, RealTableColumns(t))));
+      auto pk = kPrimaryKeys.find(t.name);
+      PPROF_RETURN_IF_ERROR(Exec(
+          pk == kPrimaryKeys.end()
+              ? fmt::format("CREATE TABLE IF NOT EXISTS main.{}({})", t.name, RealTableColumns(t))
+              : fmt::format("CREATE TABLE IF NOT EXISTS main.{}({}, PRIMARY KEY ({})) WITHOUT ROWID", t.name,
+                            RealTableColumns(t), pk->second)));
     }
     // The inline-expanded walk, from the real stacks and lines: the same rows
     // as the pprof_frames virtual table (tests/unit/import_test.cc checks).
@@ -96,20 +118,9 @@ LEFT JOIN pprof_lines l ON l.profile_id = s.profile_id AND l.location_id = s.loc
         "CREATE TABLE IF NOT EXISTS main.pprof_source(file TEXT, line INTEGER, text TEXT, PRIMARY KEY (file, line)) "
         "WITHOUT ROWID"));
     static const char* const kIndexes[] = {
-        "pprof_profiles(profile_id)",
-        "pprof_sample_types(profile_id, sample_index)",
-        "pprof_samples(profile_id, sample_id)",
-        "pprof_samples(profile_id, sample_type)",
-        "pprof_stacks(profile_id, sample_id, depth)",
-        "pprof_stacks(profile_id, location_id)",
-        "pprof_locations(profile_id, location_id)",
-        "pprof_lines(profile_id, location_id, line_index)",
         "pprof_lines(profile_id, function_id)",
-        "pprof_functions(profile_id, function_id)",
         "pprof_functions(name)",
-        "pprof_mappings(profile_id, mapping_id)",
         "pprof_mappings(build_id)",
-        "pprof_labels(profile_id, sample_id)",
         "pprof_labels(key, str)",
         "pprof_graph(profile_id, report, options, symbol, rank)",
         "pprof_graph(function)",

@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <fmt/format.h>
 #include <glob.h>
+#include <malloc.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -144,6 +145,9 @@ void Load(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
       last_id = e.id;
       reg.Put(std::move(e));
     }
+    // Give the decompression buffers back to the system (glibc keeps freed
+    // memory otherwise): what stays is the loaded profiles.
+    malloc_trim(0);
     // One file: its id. A directory or pattern: how many profiles it loaded.
     sqlite3_result_int64(ctx, many ? static_cast<int64_t>(entries.size()) : last_id);
   });
