@@ -68,7 +68,9 @@ int RunReport(sqlite3* db, const ReportArgs& a) {
                "ORDER BY line_no"},
       {"list", "SELECT text FROM pprof_list_text WHERE profile_id = ?1 AND options = ?2 AND symbol = ?3 "
                "ORDER BY line_no"},
-      {"traces", "SELECT text FROM pprof_traces_text WHERE profile_id = ?1 AND options = ?2 ORDER BY line_no"},
+      // A plain scan of pprof_traces_text returns its rows in line_no order
+      // (sql/30_traces.sql); with no ORDER BY nothing is sorted or held back.
+      {"traces", "SELECT text FROM pprof_traces_text WHERE profile_id = ?1 AND options = ?2"},
       {"tags", "SELECT text FROM pprof_tags_text WHERE profile_id = ?1 AND options = ?2 ORDER BY line_no"},
       {"raw", "SELECT text FROM pprof_raw_text WHERE profile_id = ?1 ORDER BY line_no"},
   };
@@ -79,9 +81,28 @@ int RunReport(sqlite3* db, const ReportArgs& a) {
       std::fprintf(stderr, "pprof-sql: %s\n", sqlite3_errmsg(db));
       return 2;
     }
+    int rc;
+    if (a.report == "traces") {
+      // -traces prints a line or more per frame of every sample: streamed as
+      // the rows come (each row is a header line or a whole sample's block).
+      // Errors (bad options) come with the first row, before any output.
+      static char buf[1 << 16];
+      std::setvbuf(stdout, buf, _IOFBF, sizeof buf);
+      while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
+        const void* t = sqlite3_column_blob(st.get(), 0);
+        size_t n = static_cast<size_t>(sqlite3_column_bytes(st.get(), 0));
+        if (n) std::fwrite(t, 1, n, stdout);
+        std::fputc('\n', stdout);
+      }
+      if (rc != SQLITE_DONE) {
+        std::fflush(stdout);
+        std::fprintf(stderr, "pprof-sql: %s\n", sqlite3_errmsg(db));
+        return 2;
+      }
+      return std::fflush(stdout) == 0 ? 0 : 2;
+    }
     // Lines are collected first: an error mid-report prints nothing, as pprof does.
     std::string out;
-    int rc;
     while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
       const unsigned char* t = sqlite3_column_text(st.get(), 0);
       out += t ? reinterpret_cast<const char*>(t) : "";

@@ -246,9 +246,80 @@ TEST(Traces, OnlyTheRequestedProfile) {
     std::string frames = db.One(std::string("SELECT count(*) FROM pprof_frames WHERE profile_id = ") + id);
     EXPECT_EQ(db.One(std::string("SELECT count(*) FROM pprof_traces WHERE profile_id = ") + id + " AND options = ''"),
               frames);
-    EXPECT_EQ(db.One(std::string("SELECT count(*) FROM pprof_traces_text WHERE profile_id = ") + id +
-                     " AND options = '' AND line_no % 4194304 >= 2097152 AND line_no < 9223372036854775807"),
-              frames);
+    // One block per sample with a stack; its lines after the separator are
+    // the label lines (one per sample, kind and key) and the frames.
+    const std::string where = std::string(" WHERE profile_id = ") + id;
+    EXPECT_EQ(db.One("SELECT count(*) FROM pprof_traces_blocks" + where + " AND options = '' AND sample_id IS NOT NULL"),
+              db.One("SELECT count(*) FROM pprof_samples" + where + " AND sample_index = 0 AND stack_depth > 0"));
+    const std::string label_lines = db.One(
+        "SELECT count(*) FROM (SELECT DISTINCT l.sample_id, l.str IS NULL, l.key FROM pprof_labels l JOIN pprof_samples s "
+        "ON s.profile_id = l.profile_id AND s.sample_id = l.sample_id AND s.sample_index = 0 AND s.stack_depth > 0 " +
+        std::string("WHERE l.profile_id = ") + id + ")");
+    EXPECT_EQ(db.One("SELECT sum(length(text) - length(replace(text, char(10), ''))) FROM pprof_traces_text" + where +
+                     " AND options = ''"),
+              std::to_string(std::stoll(frames) + std::stoll(label_lines)));
+  }
+}
+
+// pprof_traces_text: dense line_no, a plain scan in line_no order, blocks that
+// are pprof_traces' frames; the closing separator last.
+TEST(Traces, BlocksAreTheFrames) {
+  Db db;
+  db.Query("SELECT pprof_load(" + Quote(CorpusDir() + "/go1.cpu.pb.gz") + ")");
+  for (const char* options : {"", "-lines", "-noinlines -addresses", "-files -mean", "-unit=ms -divide_by=2"}) {
+    SCOPED_TRACE(options);
+    const std::string where = " WHERE profile_id = 1 AND options = " + Quote(options);
+    Rows scan = db.Query("SELECT line_no, text FROM pprof_traces_text" + where);
+    ASSERT_GT(scan.size(), 2u);
+    EXPECT_EQ(scan, db.Query("SELECT line_no, text FROM pprof_traces_text" + where + " ORDER BY line_no"));
+    for (size_t i = 0; i < scan.size(); i++) EXPECT_EQ(scan[i][0], std::to_string(i));
+    EXPECT_EQ(scan.back()[1], "-----------+-------------------------------------------------------");
+    // Each block's frame lines, rebuilt from pprof_traces.
+    std::map<std::string, std::string> want;  // sample_id -> frame lines
+    for (const auto& r : db.Query("SELECT sample_id, depth, value_text, name, is_inline FROM pprof_traces" + where +
+                                  " ORDER BY sample_id, depth")) {
+      std::string v = r[1] == "0" ? r[2] : "";
+      std::string& w = want[r[0]];
+      w += "\n" + std::string(v.size() < 10 ? 10 - v.size() : 0, ' ') + v + "   " + r[3] + (r[4] == "1" ? " (inline)" : "");
+    }
+    Rows blocks = db.Query("SELECT sample_id, text FROM pprof_traces_blocks" + where + " AND sample_id IS NOT NULL");
+    ASSERT_EQ(blocks.size(), want.size());
+    for (const auto& b : blocks) {
+      const std::string& w = want[b[0]];
+      ASSERT_GE(b[1].size(), w.size());
+      EXPECT_EQ(b[1].substr(b[1].size() - w.size()), w) << "sample " << b[0];
+      EXPECT_EQ(b[1].rfind("-----------+", 0), 0u);
+    }
+  }
+}
+
+// Label lines: string labels first, then numeric ones in their key's unit,
+// each group sorted; as the SQL helpers pprof_label_lines and
+// _pprof_label_units build them (the views' former implementation).
+TEST(Traces, LabelLinesMatchTheSqlHelpers) {
+  for (const char* file : {"syn1-heap.pb.gz", "syn1-cpu.pb.gz", "go1.heap.pb.gz", "go1.cpu.pb.gz"}) {
+    SCOPED_TRACE(file);
+    Db db;
+    db.Query("SELECT pprof_load(" + Quote(CorpusDir() + "/" + file) + ")");
+    Rows want = db.Query(
+        "SELECT s.sample_id, j.value FROM pprof_samples s, "
+        "json_each((SELECT pprof_label_lines(w.key, coalesce(w.str, pprof_format(w.num, u.unit)), w.label_index, "
+        "w.str IS NULL) FROM pprof_labels w LEFT JOIN _pprof_label_units u ON w.str IS NULL AND "
+        "u.profile_id = w.profile_id AND u.key = w.key WHERE w.profile_id = 1 AND w.sample_id = s.sample_id)) j "
+        "WHERE s.profile_id = 1 AND s.sample_index = 0 AND s.stack_depth > 0 ORDER BY s.sample_id, j.key");
+    ASSERT_FALSE(want.empty());
+    Rows got;
+    for (const auto& b : db.Query("SELECT sample_id, text, (SELECT count(DISTINCT (str IS NULL) || key) FROM "
+                                  "pprof_labels l WHERE l.profile_id = 1 AND l.sample_id = b.sample_id) FROM "
+                                  "pprof_traces_blocks b WHERE profile_id = 1 AND options = '' AND sample_id IS NOT NULL")) {
+      size_t pos = b[1].find('\n');
+      for (int n = std::stoi(b[2]); n > 0; n--) {
+        size_t next = b[1].find('\n', pos + 1);
+        got.push_back({b[0], b[1].substr(pos + 1, next - pos - 1)});
+        pos = next;
+      }
+    }
+    EXPECT_EQ(got, want);
   }
 }
 
@@ -362,7 +433,8 @@ TEST(Views, ConstraintsReachTheReportTables) {
       const std::string& detail = r.back();
       // The report tables (pprof_graph, pprof_graph_edges, pprof_report_labels)
       // are the ones with a `report` parameter; the views always constrain it.
-      if (detail.find("report=") == std::string::npos) continue;
+      // So are the traces tables (pprof_traces_blocks, pprof_traces_frames).
+      if (detail.find("report=") == std::string::npos && detail.find("pprof_traces_") == std::string::npos) continue;
       report_tables++;
       EXPECT_NE(detail.find("profile_id="), std::string::npos) << detail;
       EXPECT_NE(detail.find("options="), std::string::npos) << detail;

@@ -24,6 +24,11 @@ int RegisterSourceTable(sqlite3* db, const std::shared_ptr<Registry>& registry);
 // PrepareProfile is its body: the profile pprof reports on, from loaded
 // profiles `ids` ("1" or "1,2") and pprof flags (filters, -base, ...).
 Result<LoadedProfile> PrepareProfile(const Registry& reg, const std::string& ids, const std::string& options);
+
+// The profile a report computed from loaded profile `lp` runs on: `lp` itself
+// when pprof_prepare made it, else `lp` prepared with default options
+// (cached); `merge` false skips the self-merge, which only -raw and -traces show.
+Result<std::shared_ptr<const LoadedProfile>> ReportProfile(const LoadedProfile& lp, const Registry& reg, bool merge);
 int RegisterPrepareFunction(sqlite3* db, const std::shared_ptr<Registry>& registry);
 
 // pprof_go_time, pprof_go_duration: Go's time formatting for -raw (functions/raw_functions.cc).

@@ -31,6 +31,11 @@ constexpr char kSrc[] = "_pprof_src_";  // the in-memory tables, as the import's
 // views of the same names (when pprof-sql or a test registers the extension
 // for every connection, and the database already holds imported tables).
 
+// The computed tables an import stores rows of.
+bool IsStoredReport(const std::string& name) {
+  return name == "pprof_graph" || name == "pprof_graph_edges" || name == "pprof_report_labels";
+}
+
 struct DbCloser {
   void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
 };
@@ -93,9 +98,10 @@ class Importer {
         {"pprof_labels", "profile_id, sample_id, label_index"},
     };
     for (const TableSpec& t : AllTables()) {
-      // pprof_frames is a view, below; pprof_diff compares profiles on demand
-      // and has no rows of its own to store.
-      if (std::string(t.name) == "pprof_frames" || std::string(t.name) == "pprof_diff") continue;
+      // pprof_frames is a view, below. Of the computed tables only the report
+      // tables are stored (below, for the default options and each sample
+      // type); the others (pprof_diff, the traces tables) compute on demand.
+      if (std::string(t.name) == "pprof_frames" || (t.computed && !IsStoredReport(t.name))) continue;
       auto pk = kPrimaryKeys.find(t.name);
       PPROF_RETURN_IF_ERROR(Exec(
           pk == kPrimaryKeys.end()

@@ -150,6 +150,17 @@ Result<LoadedProfile> PrepareProfile(const Registry& reg, const std::string& ids
   return e;
 }
 
+Result<std::shared_ptr<const LoadedProfile>> ReportProfile(const LoadedProfile& lp, const Registry& reg, bool merge) {
+  if (lp.prepared) return std::shared_ptr<const LoadedProfile>(std::shared_ptr<const LoadedProfile>(), &lp);
+  std::string key = fmt::format("prepared\x1f{}\x1f{}\x1f{}", lp.id, static_cast<const void*>(lp.profile.get()), merge);
+  if (auto cached = reg.CacheGet(key)) return std::static_pointer_cast<const LoadedProfile>(cached);
+  auto prepared = PrepareProfile(reg, std::to_string(lp.id), merge ? "" : "-merge=false");
+  if (!prepared.ok()) return prepared.status();
+  auto result = std::make_shared<const LoadedProfile>(std::move(prepared.value()));
+  reg.CachePut(key, result);
+  return result;
+}
+
 namespace {
 
 void PrepareFunction(sqlite3_context* ctx, int argc, sqlite3_value** argv) {

@@ -366,9 +366,7 @@ std::string NodeInfo::PrintableName() const {
   } else if (!name.empty()) {
     // the name is already there
   } else if (!objfile.empty()) {
-    size_t slash = objfile.find_last_of('/');
-    std::string base = slash == std::string::npos ? objfile : objfile.substr(slash + 1);
-    add("[" + (base.empty() ? std::string("/") : base) + "]");
+    add("[" + BasePath(objfile) + "]");
   } else {
     add("<unknown>");
   }

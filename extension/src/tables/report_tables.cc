@@ -102,23 +102,10 @@ void ListColumns(const Registry& reg, ReportData& d) {
   }
 }
 
-// The profile pprof would report on: `lp` itself when pprof_prepare made it,
-// else lp with drop_frames applied (cached).
-Result<std::shared_ptr<const LoadedProfile>> ReportProfile(const LoadedProfile& lp, const Registry& reg) {
-  if (lp.prepared) return std::shared_ptr<const LoadedProfile>(std::shared_ptr<const LoadedProfile>(), &lp);
-  std::string key = fmt::format("prepared\x1f{}\x1f{}", lp.id, static_cast<const void*>(lp.profile.get()));
-  if (auto cached = reg.CacheGet(key)) return std::static_pointer_cast<const LoadedProfile>(cached);
-  // Merging a single profile with itself changes no graph report.
-  auto prepared = PrepareProfile(reg, std::to_string(lp.id), "-merge=false");
-  if (!prepared.ok()) return prepared.status();
-  auto result = std::make_shared<const LoadedProfile>(std::move(prepared.value()));
-  reg.CachePut(key, result);
-  return result;
-}
-
 Result<std::shared_ptr<const void>> ComputeReport(const LoadedProfile& loaded, const Registry& reg,
                                                   const std::vector<std::string>& params) {
-  auto report_profile = ReportProfile(loaded, reg);
+  // Merging a single profile with itself changes no graph report.
+  auto report_profile = ReportProfile(loaded, reg, /*merge=*/false);
   if (!report_profile.ok()) return report_profile.status();
   const LoadedProfile& lp = **report_profile;
   auto kind = ParseKind(params[0]);

@@ -307,11 +307,13 @@ std::vector<TableSpec> MakeTables() {
 }  // namespace
 
 std::vector<TableSpec> ReportTables();  // tables/report_tables.cc
+std::vector<TableSpec> TracesTables();  // tables/traces_table.cc
 
 const std::vector<TableSpec>& AllTables() {
   static const std::vector<TableSpec> tables = [] {
     std::vector<TableSpec> all = MakeTables();
     for (TableSpec& t : ReportTables()) all.push_back(std::move(t));
+    for (TableSpec& t : TracesTables()) all.push_back(std::move(t));
     return all;
   }();
   return tables;
