@@ -17,14 +17,16 @@
 namespace {
 
 // Decompressed profiles above this are refused, as pprof_config's
-// max_profile_bytes would: a 256 KiB gzip input can claim far more.
-constexpr uint64_t kMaxProfileBytes = uint64_t{64} << 20;
+// max_profile_bytes would: a 256 KiB gzip input can claim far more. (Not
+// 64 MiB: decoding that much, linear as it is, can take more than
+// libFuzzer's 10 s under ASan, UBSan and the coverage instrumentation.)
+constexpr uint64_t kMaxProfileBytes = uint64_t{16} << 20;
 // And more than this many frames (a location counts once per line): the walk
 // below must stay short whatever a few bytes claim.
 constexpr uint64_t kMaxFrames = 10000000;
 // And more than this in memory (pprof_config's max_memory_bytes), far below
 // libFuzzer's -rss_limit_mb: the decoder must stop before, not after.
-constexpr uint64_t kMaxMemoryBytes = uint64_t{512} << 20;
+constexpr uint64_t kMaxMemoryBytes = uint64_t{128} << 20;
 
 // Every cross reference of the model must point inside its array.
 void CheckModel(const pprofsql::Profile& p) {

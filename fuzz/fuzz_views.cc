@@ -35,7 +35,7 @@ namespace {
 
 constexpr int64_t kMaxProfileBytes = int64_t{4} << 20;
 constexpr int64_t kMaxLoadFrames = 10000000;             // pprof_config('max_frames')
-constexpr int64_t kMaxMemoryBytes = int64_t{256} << 20;  // pprof_config('max_memory_bytes')
+constexpr int64_t kMaxMemoryBytes = int64_t{64} << 20;  // pprof_config('max_memory_bytes')
 constexpr int64_t kMaxSamples = 2000;
 constexpr int64_t kMaxFrames = 200000;     // for the tables and the graph reports
 constexpr int64_t kMaxTextFrames = 20000;  // for -traces, -tags, -raw and folded
@@ -101,10 +101,12 @@ std::string Must(sqlite3* db, const std::string& sql) {
 int64_t MustInt(sqlite3* db, const std::string& sql) { return std::strtoll(Must(db, sql).c_str(), nullptr, 10); }
 
 // A report: must succeed, or fail with pprof's error for a profile whose
-// drop_frames or keep_frames regexp does not compile. Returns false then.
+// drop_frames or keep_frames regexp does not compile (returns false then),
+// or with SQLite's "integer overflow" from a view's sum() (pprof's int64
+// sums wrap; the SQL views stop with an error instead).
 bool Report(sqlite3* db, const std::string& sql, bool frame_regexps, std::string* first = nullptr) {
   std::string err = Run(db, sql, first);
-  if (err.empty()) return true;
+  if (err.empty() || err == "integer overflow") return true;
   if (frame_regexps && err.find(": failed to compile regexp ") != std::string::npos) return false;
   Die("report failed on a loaded profile: " + sql + "\n  error: " + err);
 }
@@ -147,14 +149,16 @@ void Exercise(sqlite3* db, const std::string& id, uint8_t pick) {
   // The per-sample reports cost far more per frame (SQL over every frame).
   if (frames > kMaxTextFrames) return;
   Report(db, "SELECT count(*), sum(length(text)) FROM pprof_traces_text" + where + opts, rx);
+  Report(db, "SELECT count(*), sum(length(text)) FROM pprof_traces_text" + where + " AND options = '-mean'", rx);
   Report(db, "SELECT count(*), sum(length(text)) FROM pprof_tags_text" + where + opts, rx);
   Report(db, "SELECT count(*), sum(length(text)) FROM pprof_raw_text" + where, rx);
   // The profile pprof reports on (merged, drop_frames applied), and the
   // folded stacks of it.
   std::string prepared;
   if (!Report(db, "SELECT pprof_prepare(" + Quote(id) + ")", rx, &prepared)) return;
-  Must(db, "SELECT count(*), sum(length(stack)), sum(value) FROM pprof_folded WHERE profile_id = " + prepared +
-               opts);
+  Report(db,
+         "SELECT count(*), sum(length(stack)), total(value) FROM pprof_folded WHERE profile_id = " + prepared + opts,
+         false);
 }
 
 }  // namespace

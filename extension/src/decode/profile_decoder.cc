@@ -127,7 +127,8 @@ class Decoder {
     PPROF_RETURN_IF_ERROR(Charge(mappings_.size() * (sizeof(Mapping) + kIndexBytes) +
                                  functions_.size() * (sizeof(Function) + kIndexBytes) +
                                  locations_.size() * (sizeof(Location) + kIndexBytes) +
-                                 samples_.size() * sizeof(Sample)));
+                                 samples_.size() * sizeof(Sample) + sample_types_.size() * sizeof(ValueType) +
+                                 comments_.size() * sizeof(StrId)));
     PPROF_RETURN_IF_ERROR(Header());
     PPROF_RETURN_IF_ERROR(Mappings());
     PPROF_RETURN_IF_ERROR(Functions());
@@ -144,16 +145,23 @@ class Decoder {
     return WireError(fmt::format("type mismatch in {}", field));
   }
 
-  // The memory the profile takes, counted as it is decoded (as
-  // Profile::MemoryBytes counts it) against max_memory_bytes, so that the
-  // limit bounds the decoding too, not only what stays loaded: a few bytes of
-  // the file can take many times as many in memory (an empty string is 2
-  // bytes of the file and 32 of memory, a location 4 and 80), and a small
-  // gzip file could otherwise exhaust memory before the limit is checked.
+  // The memory the profile takes, counted as it is decoded against
+  // max_memory_bytes, so that the limit bounds the decoding too, not only
+  // what stays loaded: a few bytes of the file can take many times as many
+  // in memory (an empty string is 2 bytes of the file and 32 of memory, a
+  // location 4 and 80), and a small gzip file could otherwise exhaust memory
+  // before the limit is checked. Charge() counts the model as
+  // Profile::MemoryBytes does (never more, so a profile that fits is never
+  // refused here); ChargeScratch() the decoder's own bookkeeping (where each
+  // message lies), against the same limit on its own.
   static constexpr uint64_t kIndexBytes = 40;  // an id -> index hash entry, as MemoryBytes counts it
   Status Charge(uint64_t bytes) {
     charged_ += bytes;
     return CheckLimit(limits_, &ReadLimits::max_memory_bytes, charged_);
+  }
+  Status ChargeScratch(uint64_t bytes) {
+    scratch_ += bytes;
+    return CheckLimit(limits_, &ReadLimits::max_memory_bytes, scratch_);
   }
 
   // Pass 1: scalars and strings now, messages noted for later.
@@ -169,22 +177,24 @@ class Decoder {
           std::vector<Span>* dst = f.number == 1 ? &sample_types_ : f.number == 2 ? &samples_
                                    : f.number == 3 ? &mappings_ : f.number == 4 ? &locations_
                                    : f.number == 5 ? &functions_ : &period_types_;
-          PPROF_RETURN_IF_ERROR(Charge(sizeof(Span)));
+          PPROF_RETURN_IF_ERROR(ChargeScratch(sizeof(Span)));
           dst->push_back(f.bytes);
           break;
         }
-        case 6:
+        case 6: {
           if (!is_bytes) return TypeMismatch("string_table");
           PPROF_RETURN_IF_ERROR(CheckLimit(limits_, &ReadLimits::max_string_bytes,
                                            static_cast<uint64_t>(f.bytes.end - f.bytes.begin)));
-          PPROF_RETURN_IF_ERROR(Charge(sizeof(std::string) + static_cast<uint64_t>(f.bytes.end - f.bytes.begin)));
+          const uint64_t len = static_cast<uint64_t>(f.bytes.end - f.bytes.begin);
+          PPROF_RETURN_IF_ERROR(Charge(sizeof(std::string) + (len > 15 ? len : 0)));  // as MemoryBytes counts it
           p_.strings.emplace_back(reinterpret_cast<const char*>(f.bytes.begin), f.bytes.end - f.bytes.begin);
           if (p_.strings.size() == 1 && !p_.strings[0].empty()) {
             return Status::Error("malformed profile: string_table[0] must be ''");
           }
           break;
+        }
         case 13:
-          PPROF_RETURN_IF_ERROR(Int64s(f, &comments_, "comment"));
+          PPROF_RETURN_IF_ERROR(Int64s(f, &comments_, "comment", 0, sizeof(int64_t)));
           break;
         case 7: case 8: case 9: case 10: case 12: case 14: case 15: {
           if (f.wire != 0) return TypeMismatch("a header field");
@@ -212,9 +222,13 @@ class Decoder {
     return Status();
   }
 
-  // A repeated int64 field, packed or not.
-  static Status Int64s(const Field& f, std::vector<int64_t>* out, const char* what) {
+  // A repeated int64 field, packed or not. Each value is charged
+  // `model_bytes` and `scratch_bytes` (see Charge).
+  Status Int64s(const Field& f, std::vector<int64_t>* out, const char* what, uint64_t model_bytes,
+                uint64_t scratch_bytes) {
     if (f.wire == 0) {
+      PPROF_RETURN_IF_ERROR(Charge(model_bytes));
+      PPROF_RETURN_IF_ERROR(ChargeScratch(scratch_bytes));
       out->push_back(static_cast<int64_t>(f.value));
       return Status();
     }
@@ -223,6 +237,8 @@ class Decoder {
     uint64_t v;
     while (!r.done()) {
       if (!r.Varint(&v)) return WireError(fmt::format("{} in packed {}", r.error(), what));
+      PPROF_RETURN_IF_ERROR(Charge(model_bytes));
+      PPROF_RETURN_IF_ERROR(ChargeScratch(scratch_bytes));
       out->push_back(static_cast<int64_t>(v));
     }
     return Status();
@@ -345,7 +361,7 @@ class Decoder {
           if (f.wire != 2) return TypeMismatch("a location's line");
           uint64_t v[4] = {};
           PPROF_RETURN_IF_ERROR(Scalars(f.bytes, v, 4, "line"));
-          PPROF_RETURN_IF_ERROR(Charge(sizeof(Line) + sizeof(uint64_t)));
+          PPROF_RETURN_IF_ERROR(Charge(sizeof(Line)));
           line_functions.push_back(v[1]);
           p_.lines.push_back(Line{kNone, static_cast<int64_t>(v[2]), static_cast<int64_t>(v[3])});
           continue;
@@ -416,7 +432,7 @@ class Decoder {
         if (f.number == 1) {
           PPROF_RETURN_IF_ERROR(LocationIds(f, i));
         } else if (f.number == 2) {
-          PPROF_RETURN_IF_ERROR(Int64s(f, &values, "value"));
+          PPROF_RETURN_IF_ERROR(Int64s(f, &values, "value", sizeof(int64_t), 0));
         } else if (f.number == 3) {
           if (f.wire != 2) return TypeMismatch("a sample's label");
           uint64_t v[5] = {};
@@ -428,16 +444,16 @@ class Decoder {
           }
           l.num = static_cast<int64_t>(v[3]);
           // pprof keeps a label only if it has a string value, or a number or unit.
-          if (l.str != 0 || l.num != 0 || l.num_unit != 0) p_.labels.push_back(l);
+          if (l.str != 0 || l.num != 0 || l.num_unit != 0) {
+            PPROF_RETURN_IF_ERROR(Charge(sizeof(Label)));
+            p_.labels.push_back(l);
+          }
         }
       }
       PPROF_RETURN_IF_ERROR(
           CheckLimit(limits_, &ReadLimits::max_stack_depth, p_.stack.size() - smp.stack_begin));
       PPROF_RETURN_IF_ERROR(
           CheckLimit(limits_, &ReadLimits::max_labels_per_sample, p_.labels.size() - smp.labels_begin));
-      PPROF_RETURN_IF_ERROR(Charge(values.size() * sizeof(int64_t) +
-                                   (p_.stack.size() - smp.stack_begin) * sizeof(uint32_t) +
-                                   (p_.labels.size() - smp.labels_begin) * sizeof(Label)));
       for (size_t k = smp.stack_begin; k < p_.stack.size(); k++) {
         const Location& l = p_.locations[p_.stack[k]];
         frames += std::max<uint64_t>(1, l.lines_end - l.lines_begin);
@@ -465,6 +481,7 @@ class Decoder {
             "malformed profile: sample has nil location (sample {} refers to location id {}, which does not exist)",
             sample + 1, id));
       }
+      PPROF_RETURN_IF_ERROR(Charge(sizeof(uint32_t)));
       p_.stack.push_back(index);
       return Status();
     };
@@ -482,7 +499,7 @@ class Decoder {
   const uint8_t* base_;
   const uint8_t* end_;
   const ReadLimits& limits_;
-  uint64_t charged_ = 0;
+  uint64_t charged_ = 0, scratch_ = 0;
   Profile& p_;
   std::string error_;
   std::vector<Span> sample_types_, samples_, mappings_, locations_, functions_, period_types_;

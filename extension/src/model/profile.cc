@@ -18,7 +18,8 @@ size_t Profile::MemoryBytes() const {
   n += samples.capacity() * sizeof(Sample) + stack.capacity() * sizeof(uint32_t) +
        values.capacity() * sizeof(int64_t) + labels.capacity() * sizeof(Label) +
        locations.capacity() * sizeof(Location) + lines.capacity() * sizeof(Line) +
-       functions.capacity() * sizeof(Function) + mappings.capacity() * sizeof(Mapping);
+       functions.capacity() * sizeof(Function) + mappings.capacity() * sizeof(Mapping) +
+       sample_types.capacity() * sizeof(ValueType) + comments.capacity() * sizeof(StrId);
   // Hash maps: roughly a node (key, value, next) plus a bucket per entry.
   n += (location_index.size() + function_index.size() + mapping_index.size()) * 40;
   return n;

@@ -25,7 +25,7 @@ struct NodeInfoHash {
   }
 };
 
-int64_t Abs(int64_t v) { return v < 0 ? -v : v; }
+int64_t Abs(int64_t v) { return GoAbs(v); }
 
 bool IsDiffBaseSample(const Profile& p, const Sample& s) {
   for (uint32_t i = s.labels_begin; i < s.labels_end; i++) {
@@ -183,8 +183,8 @@ class Builder {
           }
           if (seen[n] != stamp) {
             seen[n] = stamp;
-            cum[n] += w;
-            cum_div[n] += dw;
+            cum[n] = GoAdd(cum[n], w);
+            cum_div[n] = GoAdd(cum_div[n], dw);
           }
           if (with_edges && parent >= 0 && static_cast<uint32_t>(parent) != n) {
             const uint64_t key = (static_cast<uint64_t>(parent) << 32) | n;
@@ -203,8 +203,8 @@ class Builder {
             EdgeAcc& acc = edges[index];
             if (acc.seen != stamp) {
               acc.seen = stamp;
-              acc.e.weight += w;
-              acc.e.weight_div += dw;
+              acc.e.weight = GoAdd(acc.e.weight, w);
+              acc.e.weight_div = GoAdd(acc.e.weight_div, dw);
               if (residual) acc.e.residual = true;
               if (!is_inline) acc.e.inline_call = false;
             }
@@ -214,8 +214,8 @@ class Builder {
         }
       }
       if (parent >= 0 && !residual) {
-        flat[static_cast<size_t>(parent)] += w;
-        flat_div[static_cast<size_t>(parent)] += dw;
+        flat[static_cast<size_t>(parent)] = GoAdd(flat[static_cast<size_t>(parent)], w);
+        flat_div[static_cast<size_t>(parent)] = GoAdd(flat_div[static_cast<size_t>(parent)], dw);
       }
     }
     // selectNodesForGraph: nodes with no weight at all are left out.
@@ -391,19 +391,19 @@ int64_t ComputeTotal(const Profile& p, int si, bool mean) {
   for (size_t s = 0; s < p.samples.size(); s++) {
     int64_t v = p.values[s * n + static_cast<size_t>(si)];
     int64_t d = mean ? p.values[s * n] : 0;
-    if (v < 0) v = -v;
-    total += v;
-    div += d;
+    v = GoAbs(v);
+    total = GoAdd(total, v);
+    div = GoAdd(div, d);
     if (IsDiffBaseSample(p, p.samples[s])) {
-      diff_total += v;
-      diff_div += d;
+      diff_total = GoAdd(diff_total, v);
+      diff_div = GoAdd(diff_div, d);
     }
   }
   if (diff_total > 0) {
     total = diff_total;
     div = diff_div;
   }
-  return div != 0 ? total / div : total;
+  return div != 0 ? GoDiv(total, div) : total;
 }
 
 Result<ReportGraph> BuildReportGraph(const Profile& p, ReportOptions o, ReportKind kind, const GraphInputs& in) {
@@ -429,7 +429,7 @@ Result<ReportGraph> BuildReportGraph(const Profile& p, ReportOptions o, ReportKi
   const size_t all_nodes = graph.nodes.size();
   // Nodes.Sum of the full graph: signed flat.
   int64_t total_value = 0;
-  for (const GraphNode& n : graph.nodes) total_value += n.flat;
+  for (const GraphNode& n : graph.nodes) total_value = GoAdd(total_value, n.flat);
   const int64_t node_cutoff = Abs(GoFloatToInt64(static_cast<double>(total_value) * o.nodefraction));
   const int64_t edge_cutoff = Abs(GoFloatToInt64(static_cast<double>(total_value) * o.edgefraction));
   int dropped_nodes = 0;

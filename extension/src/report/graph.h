@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "base/go_int.h"
 #include "base/status.h"
 #include "model/profile.h"
 #include "report/options.h"
@@ -50,8 +51,8 @@ struct GraphNode {
   int64_t flat = 0, flat_div = 0, cum = 0, cum_div = 0;
   std::vector<uint32_t> in, out;  // edge indices, after edge trimming
   // -mean divides by the divisor sums (FlatValue/CumValue).
-  int64_t FlatValue() const { return flat_div == 0 ? flat : flat / flat_div; }
-  int64_t CumValue() const { return cum_div == 0 ? cum : cum / cum_div; }
+  int64_t FlatValue() const { return flat_div == 0 ? flat : GoDiv(flat, flat_div); }
+  int64_t CumValue() const { return cum_div == 0 ? cum : GoDiv(cum, cum_div); }
   // "(inline)", "(partial-inline)" or "" from the incoming edges (TextItems).
   std::string InlineLabel(const std::vector<GraphEdge>& edges) const;
 };

@@ -4,6 +4,7 @@
 
 #include <ctime>
 
+#include "base/go_int.h"
 #include "report/measure.h"
 
 namespace pprofsql {
@@ -59,7 +60,7 @@ std::vector<std::string> ReportLabels(const Profile& p, const ReportGraph& g,
   std::vector<std::string> out;
   if (!g.options.compact_labels) out = ProfileLabels(p, g);
   int64_t flat_sum = 0;
-  for (const GraphNode& n : g.nodes) flat_sum += n.FlatValue();
+  for (const GraphNode& n : g.nodes) flat_sum = GoAdd(flat_sum, n.FlatValue());
   if (!active_filters.empty()) {
     out.push_back("Active filters:");
     for (const std::string& f : active_filters) {

@@ -17,6 +17,7 @@
 #include <tuple>
 #include <optional>
 
+#include "base/go_int.h"
 #include "base/sqlite_util.h"
 #include "functions/functions.h"
 #include "report/graph.h"
@@ -70,15 +71,15 @@ void ListColumns(const Registry& reg, ReportData& d) {
   std::map<std::tuple<std::string, std::string, int64_t>, Sums> line;
   for (const GraphNode& n : g.nodes) {
     Sums& r = routine[{n.info.name, n.info.file}];
-    r.flat += n.flat;
-    r.cum += n.cum;
+    r.flat = GoAdd(r.flat, n.flat);
+    r.cum = GoAdd(r.cum, n.cum);
     // From the function's start line (else 5 lines before its first sampled
     // line, at least 1) to 5 lines after its last sampled line.
-    r.first = std::min(r.first, n.info.start_line != 0 ? n.info.start_line : n.info.lineno - 5);
-    r.last = std::max(r.last, n.info.lineno + 5);
+    r.first = std::min(r.first, n.info.start_line != 0 ? n.info.start_line : GoAdd(n.info.lineno, -5));
+    r.last = std::max(r.last, GoAdd(n.info.lineno, 5));
     Sums& l = line[{n.info.name, n.info.file, n.info.lineno}];
-    l.flat += n.flat;
-    l.cum += n.cum;
+    l.flat = GoAdd(l.flat, n.flat);
+    l.cum = GoAdd(l.cum, n.cum);
   }
   auto value_or_dot = [&](int64_t v) { return v == 0 ? std::string(".") : FormatValue(g, v); };
   std::map<std::string, std::string> errors;
@@ -136,10 +137,10 @@ Result<std::shared_ptr<const void>> ComputeReport(const LoadedProfile& loaded, c
     symbol = std::move(rx.value());
   }
   for (const GraphNode& n : graph.nodes) {
-    data->flat_sum.push_back(sum += n.FlatValue());
+    data->flat_sum.push_back(sum = GoAdd(sum, n.FlatValue()));
     bool m = !symbol || symbol->Search(*kind == ReportKind::kList ? n.info.name : n.printable);
     data->matched.push_back(m);
-    if (m) matched_sum += n.FlatValue();
+    if (m) matched_sum = GoAdd(matched_sum, n.FlatValue());
     data->matched_flat_sum.push_back(matched_sum);
   }
   if (*kind == ReportKind::kList) ListColumns(reg, *data);
