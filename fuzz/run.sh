@@ -56,8 +56,9 @@ cmake --build "$build" -j"$(nproc)" --target "${targets[@]}"
 echo "fuzz: built in $(($(date +%s) - start)) s"
 
 # Seeds: every profile.proto file of the shared corpus and samples/, both as
-# they are (gzip) and decompressed (raw), plus the saved regression inputs.
-# Copied to a temporary directory at each run, never committed.
+# they are (gzip) and decompressed (raw), copied to a temporary directory at
+# each run, never committed. (Not tests/fuzz-regressions/: those inputs are
+# slow on purpose, and the unit tests run them.)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 seeds="$tmp/seeds"
@@ -70,9 +71,6 @@ while IFS= read -r -d '' f; do
   cp "$f" "$seeds/$n.pb.gz"
   gzip -dc <"$f" >"$seeds/$n.pb" 2>/dev/null || rm -f "$seeds/$n.pb"
 done < <(find "$shared/corpus/dev" "$root/samples" -type f ! -name '*.txt' ! -name '*.tsv' ! -path '*/src/*' -print0 | sort -z)
-if [ -d "$root/tests/fuzz-regressions" ]; then
-  find "$root/tests/fuzz-regressions" -type f ! -name 'README*' -exec cp {} "$seeds/" \;
-fi
 echo "fuzz: $(ls "$seeds" | wc -l) seed files ($n gzip profiles from $shared/corpus/dev and samples/, each also raw)"
 
 mkdir -p "$artifacts"
