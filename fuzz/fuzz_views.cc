@@ -173,6 +173,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   char tmpl[] = "/tmp/pprof_fuzz_src_XXXXXX";
   if (!mkdtemp(tmpl)) Die("mkdtemp failed");
   g_source_dir = tmpl;
+  atexit([] { rmdir(g_source_dir.c_str()); });
   return 0;
 }
 
