@@ -43,6 +43,8 @@
 
 namespace {
 
+using pprof_test::Gunzip;
+
 namespace pb = perftools::profiles;
 using pprof_test::Db;
 using pprof_test::Quote;
@@ -149,24 +151,6 @@ class TempDir {
   std::string path_;
 };
 
-std::string Gunzip(const std::string& in) {
-  z_stream z{};
-  EXPECT_EQ(inflateInit2(&z, 16 + MAX_WBITS), Z_OK);
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  z.avail_in = static_cast<uInt>(in.size());
-  std::string out;
-  char buf[1 << 15];
-  int rc;
-  do {
-    z.next_out = reinterpret_cast<Bytef*>(buf);
-    z.avail_out = sizeof(buf);
-    rc = inflate(&z, Z_NO_FLUSH);
-    out.append(buf, sizeof(buf) - z.avail_out);
-  } while (rc == Z_OK);
-  inflateEnd(&z);
-  EXPECT_EQ(rc, Z_STREAM_END) << "corpus file is not valid gzip";
-  return out;
-}
 
 std::string Gzip(const std::string& data) {
   z_stream z{};
