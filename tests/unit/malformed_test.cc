@@ -246,9 +246,13 @@ TEST(Malformed, TextFile) {
   EXPECT_LOAD_ERROR(db, dir.Write("notes.txt", "This is not a profile.\nJust some text, line two.\n"),
                     "not a pprof profile");
   EXPECT_LOAD_ERROR(db, dir.Write("hello.txt", "hello\n"), "not a pprof profile");
-  // A text profile (pprof's legacy formats are not supported).
-  EXPECT_LOAD_ERROR(db, dir.Write("legacy.txt", "--- contention:\ncycles/second=3000000000\n"),
+  // Text that no legacy format recognizes either: the proto reader's error.
+  EXPECT_LOAD_ERROR(db, dir.Write("legacy.txt", "--- contentionz:\ncycles/second=3000000000\n"),
                     "not a pprof profile");
+  // A contention profile's header alone is a (legacy) profile with no samples, as in pprof.
+  EXPECT_EQ(db.One(LoadSql(dir.Write("contention.txt", "--- contention:\ncycles/second=3000000000\n"))), "1");
+  EXPECT_EQ(db.One("SELECT group_concat(type, ',') FROM pprof_sample_types"), "contentions,delay");
+  EXPECT_EQ(db.One("SELECT sample_count FROM pprof_profiles"), "0");
 }
 
 TEST(Malformed, RandomBytes) {

@@ -1,5 +1,5 @@
 // Reading a profile file: the bytes, decompressed (gzip.cc), decoded
-// (profile_decoder.cc).
+// (profile_decoder.cc, or legacy_*.cc for the formats before profile.proto).
 #include <fmt/format.h>
 #include <sys/stat.h>
 
@@ -8,9 +8,14 @@
 #include <fstream>
 #include <limits>
 
+#include "decode/legacy.h"
 #include "decode/reader.h"
 
 namespace pprofsql {
+namespace {
+// Every limit error says how to raise the limit; IsLimitError looks for it.
+constexpr char kRaiseIt[] = "raise it with pprof_config(";
+}  // namespace
 
 const std::vector<LimitInfo>& Limits() {
   static const std::vector<LimitInfo> limits = {
@@ -27,8 +32,12 @@ const std::vector<LimitInfo>& Limits() {
 }
 
 Status LimitError(const LimitInfo& limit, uint64_t value, uint64_t max) {
-  return Status::Error(fmt::format("{} is {}, more than the limit of {} (raise it with pprof_config('{}', N))",
-                                   limit.what, value, max, limit.name));
+  return Status::Error(fmt::format("{} is {}, more than the limit of {} ({}'{}', N))", limit.what, value, max,
+                                   kRaiseIt, limit.name));
+}
+
+bool IsLimitError(const Status& status) {
+  return !status.ok() && status.message().find(kRaiseIt) != std::string::npos;
 }
 
 Status CheckLimit(const ReadLimits& limits, uint64_t ReadLimits::*field, uint64_t value) {
@@ -43,7 +52,20 @@ Result<std::shared_ptr<Profile>> ParseProfile(std::string_view file_bytes, const
   if (file_bytes.empty()) return Status::Error("parsing profile: empty input file");
   Result<std::string> raw = MaybeGunzip(file_bytes, limits);
   if (!raw.ok()) return raw.status();
-  return DecodeProfile(*raw, limits);
+  Result<std::shared_ptr<Profile>> proto = DecodeProfile(*raw, limits);
+  // As pprof: bytes that are not a profile.proto message may be one of the
+  // older formats; concatenated profiles are not (pprof-semantics.md §8).
+  // A limit the proto reader hit is the answer too: the legacy readers would
+  // only fail on the same bytes with a less useful message.
+  if (proto.ok() || proto.status().message().find("concatenated profiles") != std::string::npos ||
+      IsLimitError(proto.status())) {
+    return proto;
+  }
+  LegacyResult legacy = ParseLegacyProfile(*raw, limits);
+  if (legacy.profile) return legacy.profile;
+  // When no older format recognizes the bytes either, the proto reader's
+  // error says more about what is wrong with them.
+  return legacy.recognized ? legacy.status : proto.status();
 }
 
 Result<std::string> ReadFile(const std::string& path, uint64_t max_bytes) {
