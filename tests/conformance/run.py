@@ -6,11 +6,12 @@ pprof-sql with the arguments of the row's `go tool pprof` command line, from
 the corpus folder, and compares its stdout with the stored golden byte for
 byte. Goldens are pprof's output; nothing here writes or edits one.
 
-Rows are chosen by what their profile file holds, not by the MANIFEST's
-`format` column, which mislabels some files (go1.heap.pb.gz is marked
-`legacy`, the text heap file cpp1.heap is marked `proto`): profile.proto
-rows must pass; rows of the legacy formats (gperftools, Java, thread dumps)
-are counted and listed as not run until the legacy readers exist.
+Every row runs, whatever its format: profile.proto files and the legacy
+formats (gperftools binary CPU and text heap/growth/contention/thread
+profiles, Go count profiles, Java dumps) alike. The summary counts rows by
+what their profile file holds, not by the MANIFEST's `format` column, which
+mislabels some files (go1.heap.pb.gz is marked `legacy`, the text heap file
+cpp1.heap is marked `proto`).
 
 usage: run.py --pprof-sql PATH [--corpus DIR]... [--jobs N] [--show N] [--only SUBSTRING]
 
@@ -85,12 +86,12 @@ def main():
                 if line.strip():
                     rows.append(dict(zip(header, line.rstrip("\n").split("\t")), corpus=corpus))
     rows = [r for r in rows if a.only in r["command"]]
-    legacy = [r for r in rows if is_legacy(os.path.join(r["corpus"], r["profile"]))]
-    proto = [r for r in rows if r not in legacy]
+    for r in rows:
+        r["kind"] = "legacy" if is_legacy(os.path.join(r["corpus"], r["profile"])) else "proto"
     shell = os.path.abspath(a.pprof_sql)
     failed = []
     with concurrent.futures.ThreadPoolExecutor(max_workers=a.jobs) as pool:
-        for row, got, want, err in pool.map(lambda r: run_row(r, shell, r["corpus"], a.timeout), proto):
+        for row, got, want, err in pool.map(lambda r: run_row(r, shell, r["corpus"], a.timeout), rows):
             if got != want:
                 failed.append((row, got, want, err))
     for i, (row, got, want, err) in enumerate(failed):
@@ -103,13 +104,13 @@ def main():
                                         "go tool pprof", "pprof-sql", lineterm="", n=1)
             for line in list(diff)[:20]:
                 print("    " + line)
-    if legacy:
-        files = sorted({r["profile"] for r in legacy})
-        print(f"NOT RUN: {len(legacy)} rows of {len(files)} legacy-format profiles (gperftools/Java/thread "
-              f"formats; the legacy readers are a separate issue): {' '.join(files)}")
-    passed = len(proto) - len(failed)
-    print(f"{passed} passed, {len(failed)} failed")
-    return 0 if proto and not failed else 1
+    for kind in ("proto", "legacy"):
+        of_kind = [r for r in rows if r["kind"] == kind]
+        bad = sum(1 for f in failed if f[0]["kind"] == kind)
+        files = len({(r["corpus"], r["profile"]) for r in of_kind})
+        print(f"{kind}: {len(of_kind) - bad} of {len(of_kind)} rows pass ({files} profiles)")
+    print(f"{len(rows) - len(failed)} passed, {len(failed)} failed")
+    return 0 if rows and not failed else 1
 
 
 if __name__ == "__main__":
