@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake pkg-config sqlite3 libsqlite3-dev protobuf-compiler libprotobuf-dev
           zlib1g-dev libfmt-dev googletest libgtest-dev libgmock-dev libre2-dev python3
-          libedit-dev)
+          libedit-dev libdw-dev binutils libgoogle-perftools-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -57,6 +57,14 @@ bool LoadSource(sqlite3* db, const std::string& path, std::string* ids, const st
   if (!st || sqlite3_step(st.get()) != SQLITE_ROW) return false;
   const unsigned char* t = sqlite3_column_text(st.get(), 0);
   *ids = t ? reinterpret_cast<const char*>(t) : result;
+  // Why local symbolization left mappings unsymbolized, as pprof says it.
+  Stmt log = Prepare(db,
+                     "SELECT pprof_symbolize_log(profile_id, 'warnings') FROM pprof_profiles "
+                     "WHERE (profile_id > ? OR profile_id = ?) AND pprof_symbolize_log(profile_id, 'warnings') <> ''",
+                     {before, result});
+  while (log && sqlite3_step(log.get()) == SQLITE_ROW) {
+    std::fprintf(stderr, "%s\n", reinterpret_cast<const char*>(sqlite3_column_text(log.get(), 0)));
+  }
   return true;
 }
 

@@ -77,7 +77,14 @@ const char kUsage[] =
     "  -diff_base=PROFILE compare against PROFILE (percentages of the base)\n"
     "  -normalize         scale the base to the profile's total first\n"
     "  -all_frames        ignore the profile's drop_frames\n"
-    "  -symbolize=MODE    accepted for compatibility; profiles are read as they are\n"
+    "  -symbolize=MODE    local (default): give address-only mappings (gperftools,\n"
+    "                     perf) functions, files, lines and inline frames from the\n"
+    "                     binaries' DWARF, found by build ID or name in\n"
+    "                     $PPROF_BINARY_PATH (default ~/pprof/binaries) or at the\n"
+    "                     mapping's path; why a mapping stays unsymbolized goes to\n"
+    "                     stderr. local:force also redoes symbolized mappings;\n"
+    "                     :demangle=none keeps mangled names. none: as they are.\n"
+    "                     remote (symbolz) is not supported\n"
     "\n"
     "SQL (without a report flag):\n"
     "  -c SQL             run SQL and dot-commands (several statements allowed),\n"
@@ -103,6 +110,7 @@ struct Args {
   pprof_shell::ReportArgs report;
   std::string source_path, trim_path;
   bool has_source_path = false, has_trim_path = false;
+  std::string symbolize = "local";  // as go tool pprof, which symbolizes unless -symbolize=none
   std::string sql;
   bool has_sql = false;
   Mode mode = Mode::kList;
@@ -206,7 +214,7 @@ int ParseArgs(int argc, char** argv, Args& a) {
       a.trim_path = value;
       a.has_trim_path = true;
     } else if (name == "symbolize") {
-      // Accepted for compatibility: profiles are used as they are.
+      a.symbolize = value;
     } else if (name == "base" || name == "diff_base") {
       r.prepare_options.push_back(flag);
     } else {
@@ -256,6 +264,10 @@ int main(int argc, char** argv) {
   pprof_shell::Db db = pprof_shell::OpenDatabase();
   if (!db) return 1;
   std::string ignored;
+  if (!pprof_shell::QueryOne(db.get(), "SELECT pprof_config('symbolize', ?)", {a.symbolize}, &ignored)) {
+    std::fprintf(stderr, "pprof-sql: -symbolize=%s: %s\n", a.symbolize.c_str(), sqlite3_errmsg(db.get()));
+    return 2;
+  }
   if (a.has_source_path) {
     pprof_shell::QueryOne(db.get(), "SELECT pprof_config('source_path', ?)", {a.source_path}, &ignored);
   }

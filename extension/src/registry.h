@@ -13,6 +13,7 @@
 #include "decode/reader.h"
 #include "model/profile.h"
 #include "report/source.h"
+#include "symbolize/symbolize.h"
 
 namespace pprofsql {
 
@@ -34,6 +35,14 @@ struct LoadedProfile {
   std::shared_ptr<const Profile> unfiltered;
   std::vector<std::string> active_filters;
   std::string prepare_key;  // the sources and options it was made from
+
+  // Local symbolization (symbolize/): the settings the profile was read
+  // with ("" when it was not symbolized on load; a reload with other
+  // settings reads the file again), and what the symbolizer said: warnings
+  // in pprof's words and one note per symbolized mapping.
+  std::string symbolize_key;
+  bool symbolized = false;
+  std::vector<std::string> symbolize_warnings, symbolize_notes;
 };
 
 using LoadedPtr = std::shared_ptr<const LoadedProfile>;
@@ -77,6 +86,12 @@ class Registry {
   // pprof_config('busy_timeout_ms', N): how long pprof_import waits for
   // another writer of its database before failing.
   int64_t busy_timeout_ms = 10000;
+  // pprof_config('symbolize', 'none'|'local[:force][:demangle=full|none]'):
+  // whether pprof_load symbolizes address-only mappings from local
+  // binaries, and pprof_config('binary_path', 'DIR:DIR') where it looks
+  // for them (default $PPROF_BINARY_PATH, else $HOME/pprof/binaries).
+  std::string symbolize = "none";
+  std::string binary_path = DefaultBinaryPath();
 
  private:
   std::map<int64_t, LoadedPtr> by_id_;

@@ -1,7 +1,8 @@
 // pprof_load(path [, name]), pprof_unload(id_or_name), pprof_config(key [, value]),
+// pprof_symbolize(id_or_name [, mode]), pprof_symbolize_log(id_or_name [, what]),
 // pprof_version().
 //
-// pprof_load reads files, so it is SQLITE_DIRECTONLY: a view or trigger in a
+// pprof_load and pprof_symbolize read files, so they are SQLITE_DIRECTONLY: a view or trigger in a
 // database someone else wrote cannot make this connection read arbitrary
 // files. The others only touch memory.
 #include <dirent.h>
@@ -18,6 +19,7 @@
 #include "base/sqlite_util.h"
 #include "decode/reader.h"
 #include "functions/functions.h"
+#include "symbolize/symbolize.h"
 
 #ifndef PPROF_VERSION
 #define PPROF_VERSION "0.0.0"
@@ -68,8 +70,32 @@ Result<std::vector<std::string>> ExpandPaths(const std::string& path) {
   return out;
 }
 
+// The symbolization settings a load applies: "" when it does not symbolize.
+std::string SymbolizeKey(const Registry& reg) {
+  auto mode = ParseSymbolizeMode(reg.symbolize);
+  if (!mode.ok() || !mode->local) return "";
+  return fmt::format("local{}{}\x1f{}", mode->force ? ":force" : "", mode->demangle ? "" : ":demangle=none",
+                     reg.binary_path);
+}
+
+// Symbolizes `p` from local binaries with the connection's binary path,
+// recording what happened in `e`.
+Status Symbolize(const Registry& reg, const SymbolizeMode& mode, Profile& p, LoadedProfile& e) {
+  SymbolizeOptions o;
+  o.binary_path = SplitPathList(reg.binary_path);
+  o.force = mode.force;
+  o.demangle = mode.demangle;
+  SymbolizeReport rep;
+  PPROF_RETURN_IF_ERROR(SymbolizeLocal(p, o, &rep));
+  e.symbolized = true;
+  e.symbolize_warnings = std::move(rep.warnings);
+  e.symbolize_notes = std::move(rep.notes);
+  return Status();
+}
+
 // Reads and decodes one file into a registry entry (not yet added). When the
-// same file is loaded and unchanged, returns that entry untouched.
+// same file is loaded and unchanged (and the symbolization settings are the
+// same), returns that entry untouched.
 Result<LoadedProfile> ReadOne(const Registry& reg, const std::string& path) {
   struct stat st;
   if (stat(path.c_str(), &st) != 0) return Status::Error(fmt::format("{}: {}", path, std::strerror(errno)));
@@ -82,8 +108,12 @@ Result<LoadedProfile> ReadOne(const Registry& reg, const std::string& path) {
   e.file_size = static_cast<uint64_t>(st.st_size);
   e.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
   e.inode = st.st_ino;
+  e.symbolize_key = SymbolizeKey(reg);
   if (LoadedPtr old = reg.FindByRealPath(real)) {
-    if (old->file_size == e.file_size && old->mtime_ns == e.mtime_ns && old->inode == e.inode) return *old;
+    if (old->file_size == e.file_size && old->mtime_ns == e.mtime_ns && old->inode == e.inode &&
+        old->symbolize_key == e.symbolize_key) {
+      return *old;
+    }
     e.id = old->id;  // changed on disk: read again under the same id
     e.name = old->name;
   }
@@ -91,6 +121,11 @@ Result<LoadedProfile> ReadOne(const Registry& reg, const std::string& path) {
   if (!bytes.ok()) return Status::Error(fmt::format("{}: {}", path, bytes.status().message()));
   auto parsed = ParseProfile(*bytes, reg.limits);
   if (!parsed.ok()) return Status::Error(fmt::format("{}: {}", path, parsed.status().message()));
+  if (!e.symbolize_key.empty()) {
+    auto mode = ParseSymbolizeMode(reg.symbolize);
+    Status st = Symbolize(reg, *mode, *parsed.value(), e);
+    if (!st.ok()) return Status::Error(fmt::format("{}: symbolization: {}", path, st.message()));
+  }
   e.profile = std::move(parsed.value());
   return e;
 }
@@ -205,9 +240,95 @@ void Config(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
       }
       return ResultText(ctx, value);
     }
-    std::string known = "source_path, trim_path, progress, busy_timeout_ms";
+    if (k == "symbolize") {
+      if (argc > 1) {
+        const unsigned char* t = sqlite3_value_text(argv[1]);
+        std::string v = t ? reinterpret_cast<const char*>(t) : "none";
+        auto mode = ParseSymbolizeMode(v);
+        if (!mode.ok()) return ResultError(ctx, "pprof_config", mode.status().message());
+        reg.symbolize = v.empty() ? "none" : v;
+      }
+      return ResultText(ctx, reg.symbolize);
+    }
+    if (k == "binary_path") {
+      if (argc > 1) {
+        const unsigned char* t = sqlite3_value_text(argv[1]);
+        // NULL: back to the default ($PPROF_BINARY_PATH, $HOME/pprof/binaries).
+        reg.binary_path = t ? reinterpret_cast<const char*>(t) : DefaultBinaryPath();
+      }
+      return ResultText(ctx, reg.binary_path);
+    }
+    std::string known = "source_path, trim_path, symbolize, binary_path, progress, busy_timeout_ms";
     for (const LimitInfo& l : Limits()) known += std::string(", ") + l.name;
     ResultError(ctx, "pprof_config", fmt::format("unknown setting '{}'; known: {}", k, known));
+  });
+}
+
+LoadedPtr FindProfile(const Registry& reg, sqlite3_value* v) {
+  if (sqlite3_value_type(v) == SQLITE_INTEGER) return reg.Find(sqlite3_value_int64(v));
+  if (sqlite3_value_type(v) == SQLITE_TEXT) return reg.FindByName(reinterpret_cast<const char*>(sqlite3_value_text(v)));
+  return nullptr;
+}
+
+// pprof_symbolize(id_or_name [, mode]): symbolizes a loaded profile now,
+// from the binaries of the connection's binary_path, and returns how many
+// locations got symbols. The profile keeps its id.
+void SymbolizeFunction(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+  GuardFunction(ctx, "pprof_symbolize", [&] {
+    Registry& reg = *RegistryOf(ctx);
+    LoadedPtr old = FindProfile(reg, argv[0]);
+    if (!old) return ResultError(ctx, "pprof_symbolize", "no such profile");
+    if (old->prepared) {
+      return ResultError(ctx, "pprof_symbolize",
+                         fmt::format("profile {} is made by pprof_prepare: symbolize the profiles it is made of", old->id));
+    }
+    std::string mode_text = "local";
+    if (argc > 1 && sqlite3_value_type(argv[1]) != SQLITE_NULL) {
+      mode_text = reinterpret_cast<const char*>(sqlite3_value_text(argv[1]));
+    }
+    auto mode = ParseSymbolizeMode(mode_text);
+    if (!mode.ok()) return ResultError(ctx, "pprof_symbolize", mode.status().message());
+    if (!mode->local) return sqlite3_result_int64(ctx, 0);
+    auto p = std::make_shared<Profile>(*old->profile);
+    LoadedProfile e = *old;
+    SymbolizeOptions o;
+    o.binary_path = SplitPathList(reg.binary_path);
+    o.force = mode->force;
+    o.demangle = mode->demangle;
+    SymbolizeReport rep;
+    Status st = SymbolizeLocal(*p, o, &rep);
+    if (!st.ok()) return ResultError(ctx, "pprof_symbolize", old->path + ": " + st.message());
+    e.symbolized = true;
+    e.symbolize_warnings = std::move(rep.warnings);
+    e.symbolize_notes = std::move(rep.notes);
+    e.profile = std::move(p);
+    reg.Put(std::move(e));
+    sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(rep.locations_symbolized));
+  });
+}
+
+// pprof_symbolize_log(id_or_name [, 'all'|'warnings'|'notes']): what the
+// last symbolization of the profile said, one message a line; NULL if it
+// was not symbolized.
+void SymbolizeLog(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+  GuardFunction(ctx, "pprof_symbolize_log", [&] {
+    Registry& reg = *RegistryOf(ctx);
+    LoadedPtr p = FindProfile(reg, argv[0]);
+    std::string what = "all";
+    if (argc > 1 && sqlite3_value_type(argv[1]) != SQLITE_NULL) {
+      what = reinterpret_cast<const char*>(sqlite3_value_text(argv[1]));
+    }
+    if (what != "all" && what != "warnings" && what != "notes") {
+      return ResultError(ctx, "pprof_symbolize_log", "the second argument is 'all', 'warnings' or 'notes'");
+    }
+    if (!p || !p->symbolized) return sqlite3_result_null(ctx);
+    std::string out;
+    auto add = [&](const std::vector<std::string>& v) {
+      for (const std::string& m : v) out += (out.empty() ? "" : "\n") + m;
+    };
+    if (what != "notes") add(p->symbolize_warnings);
+    if (what != "warnings") add(p->symbolize_notes);
+    ResultText(ctx, out);
   });
 }
 
@@ -228,6 +349,10 @@ int RegisterLoadFunctions(sqlite3* db, const std::shared_ptr<Registry>& registry
       {"pprof_unload", 1, SQLITE_DIRECTONLY, Unload},
       {"pprof_config", 1, SQLITE_DIRECTONLY, Config},
       {"pprof_config", 2, SQLITE_DIRECTONLY, Config},
+      {"pprof_symbolize", 1, SQLITE_DIRECTONLY, SymbolizeFunction},
+      {"pprof_symbolize", 2, SQLITE_DIRECTONLY, SymbolizeFunction},
+      {"pprof_symbolize_log", 1, SQLITE_DIRECTONLY, SymbolizeLog},
+      {"pprof_symbolize_log", 2, SQLITE_DIRECTONLY, SymbolizeLog},
       {"pprof_version", 0, SQLITE_INNOCUOUS | SQLITE_DETERMINISTIC, Version},
   };
   for (const Fn& f : fns) {
