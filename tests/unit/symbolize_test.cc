@@ -312,6 +312,29 @@ int64_t LoadSymbolized(Db& db, const std::string& profile, const std::string& bi
   return std::stoll(db.One("SELECT pprof_load(" + Quote(profile) + ")"));
 }
 
+// 0: our frames (names g, system names gs) equal addr2line's (w, ws);
+// 1: they differ only in one of binutils' known ways; 2: they differ.
+int Agreement(const Frames& g, const Frames& gs, const Frames& w, const Frames& ws) {
+  if (g == w && gs == ws) return 0;
+  // Two known binutils 2.40 deviations are tolerated (and counted), frame
+  // by frame, everything else must be equal: (1) the name of a function
+  // whose DWARF has no linkage name (internal linkage: Mix, atoi,
+  // __static_initialization_and_destruction_0), which binutils sometimes
+  // replaces by the enclosing ELF symbol; (2) the file of the innermost
+  // frame at the first rows of a line-table sequence, which binutils
+  // takes from the wrong file entry (readelf's decoded line table agrees
+  // with us there).
+  bool tolerable = g.size() == w.size() && gs.size() == ws.size() && g.size() == gs.size();
+  for (size_t k = 0; tolerable && k < g.size(); k++) {
+    bool unmangled = gs[k].function.rfind("_Z", 0) != 0 || ws[k].function.rfind("_Z", 0) != 0;
+    bool name_ok = (g[k].function == w[k].function && gs[k].function == ws[k].function) || unmangled;
+    bool file_ok = g[k].file == w[k].file || k == 0;
+    tolerable = name_ok && file_ok && g[k].line == w[k].line && gs[k].line == ws[k].line &&
+                gs[k].file == g[k].file && ws[k].file == w[k].file;
+  }
+  return tolerable ? 1 : 2;
+}
+
 // Checks every location of mapping `mapping_index` (locations listed in
 // order, ids from `first_loc`) against addr2line on the ELF addresses.
 void ExpectMatchesAddr2line(Db& db, int64_t id, const std::string& binary, const std::vector<uint64_t>& elf_addrs,
@@ -331,23 +354,9 @@ void ExpectMatchesAddr2line(Db& db, int64_t id, const std::string& binary, const
     checked++;
     inlined += w.size() > 1;
     const Frames &g = got[loc], &gs = got_sys[loc];
-    if (g == w && gs == ws) continue;
-    // Two known binutils 2.40 deviations are tolerated (and counted), frame
-    // by frame, everything else must be equal: (1) the name of a function
-    // whose DWARF has no linkage name (internal linkage: Mix, atoi,
-    // __static_initialization_and_destruction_0), which binutils sometimes
-    // replaces by the enclosing ELF symbol; (2) the file of the innermost
-    // frame at the first rows of a line-table sequence, which binutils
-    // takes from the wrong file entry (readelf's decoded line table agrees
-    // with us there).
-    bool tolerable = g.size() == w.size() && gs.size() == ws.size() && g.size() == gs.size();
-    for (size_t k = 0; tolerable && k < g.size(); k++) {
-      bool unmangled = gs[k].function.rfind("_Z", 0) != 0 || ws[k].function.rfind("_Z", 0) != 0;
-      bool name_ok = (g[k].function == w[k].function && gs[k].function == ws[k].function) || unmangled;
-      bool file_ok = g[k].file == w[k].file || k == 0;
-      tolerable = name_ok && file_ok && g[k].line == w[k].line && gs[k].line == ws[k].line &&
-                  gs[k].file == g[k].file && ws[k].file == w[k].file;
-    }
+    int agreement = Agreement(g, gs, w, ws);
+    if (agreement == 0) continue;
+    bool tolerable = agreement == 1;
     if (tolerable) {
       tolerated++;
       continue;
@@ -686,9 +695,104 @@ TEST(SymbolizeDemangle, AsCxxFilt) {
 
 namespace {
 
+// The real thing: cppapp run under gperftools' CPU profiler writes a legacy
+// binary profile; pprof_load reads it and symbolizes it from the binary at
+// the mapping's path. Every location of the program's mapping is checked
+// against addr2line (the reader has already made non-leaf addresses point
+// into the call instruction, as pprof does).
+void GperftoolsCpuProfile() {
+  const Build& b = *g_build;
+  Sh("cd '" + b.dir + "' && CPUPROFILE_FREQUENCY=1000 ./cppapp cpu '" + b.dir + "' 7 1 >/dev/null 2>&1");
+  ASSERT_TRUE(pprof_test::Exists(b.dir + "/cpu.prof"));
+  Db db;
+  int64_t id = LoadSymbolized(db, b.dir + "/cpu.prof", "");
+  const std::string pid = std::to_string(id);
+  std::string mapping = db.One("SELECT mapping_id FROM pprof_mappings WHERE profile_id = " + pid +
+                               " AND filename = " + Quote(b.nopie));
+  EXPECT_EQ(db.One("SELECT has_functions || has_filenames || has_line_numbers || has_inline_frames FROM "
+                   "pprof_mappings WHERE profile_id = " + pid + " AND mapping_id = " + mapping),
+            "1111");
+  Rows locs = db.Query("SELECT location_id, address FROM pprof_locations WHERE profile_id = " + pid +
+                       " AND mapping_id = " + mapping + " ORDER BY location_id");
+  ASSERT_GT(locs.size(), 20u);
+  std::vector<uint64_t> addrs;
+  for (const auto& r : locs) addrs.push_back(std::stoull(r[1]));
+  auto want = Addr2line(b.nopie, addrs, true, b.dir);
+  auto want_sys = Addr2line(b.nopie, addrs, false, b.dir);
+  auto got = Symbolized(db, id);
+  auto got_sys = Symbolized(db, id, true);
+  size_t same = 0, tolerated = 0;
+  for (size_t i = 0; i < locs.size(); i++) {
+    int64_t loc = std::stoll(locs[i][0]);
+    EXPECT_FALSE(got[loc].empty()) << "location " << loc << " not symbolized";
+    int a = Agreement(got[loc], got_sys[loc], want[addrs[i]], want_sys[addrs[i]]);
+    EXPECT_NE(a, 2) << std::hex << addrs[i] << ": addr2line says " << ::testing::PrintToString(want[addrs[i]])
+                    << ", we say " << ::testing::PrintToString(got[loc]);
+    same += a == 0;
+    tolerated += a == 1;
+  }
+  EXPECT_GE(same * 10, locs.size() * 9);
+  std::printf("[ symbolize ] gperftools CPU profile: %zu locations of cppapp, %zu equal to addr2line, %zu in "
+              "binutils' known ways\n",
+              locs.size(), same, tolerated);
+  // The program's own functions, with their files and lines, in the reports.
+  EXPECT_EQ(db.One("SELECT count(DISTINCT name) FROM pprof_functions WHERE profile_id = " + pid +
+                   " AND name IN ('workload::MatMul(int, unsigned int)', '(anonymous namespace)::Phase(unsigned int, "
+                   "int)', 'main') AND filename LIKE '%/cppapp/%.cc'"),
+            "3");
+  EXPECT_EQ(db.One("SELECT count(*) > 0 FROM pprof_lines WHERE profile_id = " + pid +
+                   " AND function_name = 'workload::MatMul(int, unsigned int)' AND line BETWEEN 18 AND 35"),
+            "1");
+}
+
+// The corpus's cpp1.*.sym.pb.gz were symbolized with addr2line from the
+// same program built elsewhere: the functions of the program's own frames
+// there (files under /src/cppapp) must be among the functions our
+// symbolization finds in our build of the same source, with the same file.
+void SameFunctionsAsCorpusSymFiles() {
+  const Build& b = *g_build;
+  std::vector<uint64_t> addrs = CodeAddresses(b.nopie, 1);
+  Segment text = ExecSegment(b.nopie);
+  const std::string prof = b.dir + "/all.pb";
+  WriteProfile(prof, {{text.vaddr & ~0xfffULL, text.vaddr + text.memsz, text.offset & ~0xfffULL, b.nopie, "", addrs}});
+  Db db;
+  int64_t id = LoadSymbolized(db, prof, "");
+  std::set<std::pair<std::string, std::string>> ours;
+  for (const auto& r : db.Query("SELECT name, filename FROM pprof_functions WHERE profile_id = " + std::to_string(id) +
+                                " AND filename LIKE '%/cppapp/%'")) {
+    ours.insert({r[0], r[1].substr(r[1].rfind('/') + 1)});
+  }
+  size_t compared = 0;
+  for (const char* ref : {"cpp1.cpu.sym.pb.gz", "cpp1.heap.sym.pb.gz"}) {
+    const std::string path = pprof_test::CorpusDir() + "/" + ref;
+    ASSERT_SHARED_EXISTS(path);
+    Db rdb;
+    std::string rid = rdb.One("SELECT pprof_load(" + Quote(path) + ")");
+    for (const auto& r : rdb.Query("SELECT DISTINCT name, filename FROM pprof_functions WHERE profile_id = " + rid +
+                                   " AND filename LIKE '/src/cppapp/%'")) {
+      compared++;
+      EXPECT_TRUE(ours.count({r[0], r[1].substr(r[1].rfind('/') + 1)})) << ref << ": " << r[0] << " in " << r[1];
+    }
+  }
+  EXPECT_GT(compared, 10u);
+  std::printf("[ symbolize ] %zu functions of cppapp's own frames in cpp1.*.sym.pb.gz, all found by us\n", compared);
+}
+
+}  // namespace
+
+namespace {
+
 // Few tests, each building on the one compiled program: ctest runs every
 // test in its own process, and each would compile it again.
 TEST_F(SymbolizeTest, MatchesAddr2line) {
+  {
+    SCOPED_TRACE("GperftoolsCpuProfile");
+    GperftoolsCpuProfile();
+  }
+  {
+    SCOPED_TRACE("SameFunctionsAsCorpusSymFiles");
+    SameFunctionsAsCorpusSymFiles();
+  }
   {
     SCOPED_TRACE("NonPieExecutableMatchesAddr2line");
     NonPieExecutableMatchesAddr2line();
