@@ -103,7 +103,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (nframes > kMaxFrames) abort();  // the decoder's max_frames check missed some
   if (p.MemoryBytes() < sizeof(pprofsql::Profile)) abort();
   // Keep the walk from being optimised away.
-  volatile int64_t sink = sum + static_cast<int64_t>(nframes);
+  volatile uint64_t sink = static_cast<uint64_t>(sum) + nframes;
   (void)sink;
   return 0;
 }

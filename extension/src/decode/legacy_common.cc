@@ -321,26 +321,36 @@ void RemapMappingIDs(LegacyProfile& p) {
 
 namespace {
 
+// Latin-1: every byte is one character, as Go's regexp treats the bytes of
+// invalid UTF-8 (a file name with such a byte stays whole in \S+).
+RE2::Options Latin1() {
+  RE2::Options o;
+  o.set_encoding(RE2::Options::EncodingLatin1);
+  return o;
+}
+
 // pprof's procMapsRE and briefMapsRE (legacy_profile.go), anchored at the start.
 const RE2& ProcMapsRE() {
   static const RE2 re(
       R"(^\s*(?:0x)?([[:xdigit:]]+)[\s-]?\s*(?:0x)?([[:xdigit:]]+):?(?:\s+([-rwxp]+))?(?:\s+([[:xdigit:]]+))?)"
-      R"(\s+[[:xdigit:]]+:[[:xdigit:]]+\s+[[:digit:]]+(?:\s+(\S+))?)");
+      R"(\s+[[:xdigit:]]+:[[:xdigit:]]+\s+[[:digit:]]+(?:\s+(\S+))?)",
+      Latin1());
   return re;
 }
 const RE2& BriefMapsRE() {
   static const RE2 re(
       R"(^\s*(?:0x)?([[:xdigit:]]+)[\s-]?\s*(?:0x)?([[:xdigit:]]+):?(?:\s+([-rwxp]+))?(?:\s+(\S+))?)"
-      R"((?:\s+\(@([[:xdigit:]]+)\))?(?:\s+([[:xdigit:]]+))?)");
+      R"((?:\s+\(@([[:xdigit:]]+)\))?(?:\s+([[:xdigit:]]+))?)",
+      Latin1());
   return re;
 }
 // A glog prefix: "... file:line] ".
 const RE2& LogInfoRE() {
-  static const RE2 re(R"(^[^\[\]]+:[0-9]+]\s)");
+  static const RE2 re(R"(^[^\[\]]+:[0-9]+]\s)", Latin1());
   return re;
 }
 const RE2& LibRE() {
-  static const RE2 re(R"(([.]so$|[.]so[._][0-9]+))");
+  static const RE2 re(R"(([.]so$|[.]so[._][0-9]+))", Latin1());
   return re;
 }
 
@@ -686,6 +696,9 @@ Result<std::shared_ptr<Profile>> ToModel(const LegacyProfile& lp, const ReadLimi
     s.stack_end = static_cast<uint32_t>(p.stack.size());
     s.labels_begin = static_cast<uint32_t>(p.labels.size());
     for (const auto& [key, num] : ls.num_labels) {
+      // pprof reports on the profile as re-encoded to protobuf, which drops
+      // a numeric label of 0 without a unit (as the proto reader does).
+      if (num == 0) continue;
       Label label;
       label.key = intern(key);
       label.num = num;
