@@ -59,6 +59,14 @@ int RunReport(sqlite3* db, const ReportArgs& a) {
     std::fprintf(stderr, "pprof-sql: %s\n", sqlite3_errmsg(db));
     return 2;
   }
+  // pprof checks the sample types before any report, -raw included
+  // (driver.go, sampleFormat); the views check them for the others.
+  std::string types;
+  if (a.report == "raw" && QueryOne(db, "SELECT count(*) FROM pprof_sample_types WHERE profile_id = ?", {id}, &types) &&
+      types == "0") {
+    std::fprintf(stderr, "profile has no samples\n");
+    return 2;
+  }
   static const struct {
     const char* report;
     const char* sql;
