@@ -21,11 +21,6 @@ namespace {
 // ---------------------------------------------------------------------------
 // Go library semantics.
 
-// Go's int64 multiplication, which wraps.
-int64_t GoMul(int64_t a, int64_t b) {
-  return static_cast<int64_t>(static_cast<uint64_t>(a) * static_cast<uint64_t>(b));
-}
-
 // The length of the UTF-8 encoding of a Unicode white space character
 // (unicode.IsSpace, beyond ASCII) that `s` starts with, or 0.
 size_t UnicodeSpacePrefix(std::string_view s) {
@@ -326,6 +321,9 @@ ParseOutcome ParseJavaSamples(const std::string& ptype, std::string_view b, Lega
       Status st = ParseHexAddresses(value3, &addrs);
       if (!st.ok()) return ParseOutcome::Error("malformed sample: " + Str(line) + ": " + st.message());
 
+      // Bounds the locations this sample may add before they are made.
+      st = CheckSampleLimits(p, addrs.size(), limits);
+      if (!st.ok()) return ParseOutcome::Error(st.message());
       LSample s;
       s.locations.reserve(addrs.size());
       for (uint64_t addr : addrs) s.locations.push_back(LocationFor(p, locs, addr));
@@ -370,8 +368,11 @@ ParseOutcome ParseJavaSamples(const std::string& ptype, std::string_view b, Lega
 // addresses no sample uses, are skipped. Reads to the end of the input,
 // including a last line without "\n".
 ParseOutcome ParseJavaLocations(std::string_view b, const std::unordered_map<uint64_t, uint32_t>& locs,
-                                LegacyProfile& p) {
+                                LegacyProfile& p, const ReadLimits& limits) {
   std::unordered_map<std::string, uint32_t> fns;
+  // What the functions take (each line may name a new one, even for a
+  // location described before), for the limits.
+  uint64_t function_bytes = 0;
   std::vector<std::string_view> jloc, m;
   while (!b.empty()) {
     size_t nl = b.find('\n');
@@ -417,9 +418,13 @@ ParseOutcome ParseJavaLocations(std::string_view b, const std::unordered_map<uin
       f.name = Str(line_func);
       f.system_name = f.name;
       f.filename = Str(line_file);
+      function_bytes += sizeof(LFunction) + 64 + 3 * f.name.size() + f.filename.size();
       p.function_arena.push_back(std::move(f));
       p.function_list.push_back(fn);
       fit->second = fn;
+      Status st = CheckLimit(limits, &ReadLimits::max_locations, p.function_arena.size());
+      if (st.ok()) st = CheckLimit(limits, &ReadLimits::max_memory_bytes, function_bytes);
+      if (!st.ok()) return ParseOutcome::Error(st.message());
     } else {
       fn = fit->second;
     }
@@ -458,7 +463,7 @@ ParseOutcome JavaCPUProfile(std::string_view b, int64_t period, WordReader word,
   std::unordered_map<uint64_t, uint32_t> locs;
   ParseOutcome out = ParseCPUSamples(b, word, /*adjust=*/false, p, &rest, &locs, limits);
   if (!out.recognized || !out.status.ok()) return out;
-  out = ParseJavaLocations(rest, locs, p);
+  out = ParseJavaLocations(rest, locs, p, limits);
   if (!out.status.ok()) return out;
   return StripAddresses(p);
 }
@@ -486,7 +491,7 @@ ParseOutcome ParseJavaProfile(std::string_view b, LegacyProfile& p, const ReadLi
   std::unordered_map<uint64_t, uint32_t> locs;
   out = ParseJavaSamples(ptype, rest, p, locs, &rest, limits);
   if (!out.status.ok()) return out;
-  out = ParseJavaLocations(rest, locs, p);
+  out = ParseJavaLocations(rest, locs, p, limits);
   if (!out.status.ok()) return out;
   return StripAddresses(p);
 }
