@@ -6,7 +6,7 @@
 #
 # Environment:
 #   BUILD_DIR=build-fuzz     where to build
-#   SHARED_DIR=../shared     the shared corpus (seeds: its profile.proto files)
+#   SHARED_DIR=../shared     the shared corpus (seeds: its profiles, proto and legacy)
 #   FUZZ_CORPUS=DIR          keep the corpus each target grows in DIR/<target>
 #                            (default: a temporary directory, removed at exit)
 #   FUZZ_ARTIFACTS=DIR       where crashing inputs are written (default: BUILD_DIR/artifacts)
@@ -55,23 +55,37 @@ CC=clang CXX=clang++ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 cmake --build "$build" -j"$(nproc)" --target "${targets[@]}"
 echo "fuzz: built in $(($(date +%s) - start)) s"
 
-# Seeds: every profile.proto file of the shared corpus and samples/, both as
-# they are (gzip) and decompressed (raw), copied to a temporary directory at
-# each run, never committed. (Not tests/fuzz-regressions/: those inputs are
-# slow on purpose, and the unit tests run them.)
+# Seeds: every profile of the shared corpus and samples/: profile.proto files
+# both as they are (gzip) and decompressed (raw), and the legacy-format files
+# (gperftools, Go and Java text and binary profiles), copied to a temporary
+# directory at each run, never committed. (Not tests/fuzz-regressions/: those
+# inputs are slow on purpose, and the unit tests run them.)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 seeds="$tmp/seeds"
 mkdir -p "$seeds"
 n=0
+nlegacy=0
 while IFS= read -r -d '' f; do
   magic=$(head -c 2 "$f" | od -An -tx1 | tr -d ' \n')
-  [ "$magic" = 1f8b ] || continue
-  n=$((n + 1))
-  cp "$f" "$seeds/$n.pb.gz"
-  gzip -dc <"$f" >"$seeds/$n.pb" 2>/dev/null || rm -f "$seeds/$n.pb"
-done < <(find "$shared/corpus/dev" "$root/samples" -type f ! -name '*.txt' ! -name '*.tsv' ! -path '*/src/*' -print0 | sort -z)
-echo "fuzz: $(ls "$seeds" | wc -l) seed files ($n gzip profiles from $shared/corpus/dev and samples/, each also raw)"
+  if [ "$magic" = 1f8b ]; then
+    n=$((n + 1))
+    cp "$f" "$seeds/$n.pb.gz"
+    gzip -dc <"$f" >"$seeds/$n.pb" 2>/dev/null || rm -f "$seeds/$n.pb"
+    continue
+  fi
+  # A legacy profile: a binary CPU profile starts with a zero word, the text
+  # formats with their header (pprof-semantics.md §8).
+  first=$(head -c 64 "$f" | tr -d '\0' | head -n 1)
+  if [ "$(head -c 1 "$f" | od -An -tx1 | tr -d ' \n')" = 00 ] ||
+     [[ "$first" =~ ^(heap\ profile|---|goroutine\ profile|threadcreate\ profile) ]]; then
+    nlegacy=$((nlegacy + 1))
+    cp "$f" "$seeds/legacy$nlegacy"
+  fi
+done < <(find "$shared/corpus/dev" "$root/samples" -type f ! -name '*.txt' ! -name '*.tsv' ! -name '*.string' \
+           ! -path '*/src/*' -print0 | sort -z)
+echo "fuzz: $(ls "$seeds" | wc -l) seed files ($n gzip profiles from $shared/corpus/dev and samples/, each also raw;" \
+     "$nlegacy legacy-format profiles)"
 
 mkdir -p "$artifacts"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
