@@ -23,6 +23,10 @@
 #include "decode/reader.h"
 #include "model/profile.h"
 
+namespace re2 {
+class RE2;
+}  // namespace re2
+
 namespace pprofsql {
 namespace legacy {
 
@@ -114,15 +118,33 @@ class LineScanner {
 };
 
 // Helpers that several parsers share (legacy_common.cc).
-std::string_view TrimSpace(std::string_view s);  // Go's strings.TrimSpace (ASCII white space)
+std::string_view TrimSpace(std::string_view s);  // Go's strings.TrimSpace (ASCII and Unicode white space)
 bool IsSpaceOrComment(std::string_view line);
 bool IsMemoryMapSentinel(std::string_view line);
 // Every "0x..." in `s` as a 64-bit number; an error names the first that does not fit.
 Status ParseHexAddresses(std::string_view s, std::vector<uint64_t>* out);
-// Go's strconv.ParseInt(s, base, 64) / ParseUint: false on syntax error or overflow.
-// Base 0 accepts Go's prefixes (0x, 0o, 0b, leading 0 for octal) and underscores.
-bool ParseInt64(std::string_view s, int base, int64_t* out);
-bool ParseUint64(std::string_view s, int base, uint64_t* out);
+
+// Go's strconv.ParseUint(s, base, 64) / ParseInt, with its error kinds.
+// Base 0 takes Go's prefixes (0x, 0o, 0b, a leading 0 for octal) and
+// underscores between digits.
+enum class NumErr { kNone, kSyntax, kRange };
+NumErr GoParseUint(std::string_view s, int base, uint64_t* out);
+NumErr GoParseInt(std::string_view s, int base, int64_t* out);
+inline bool ParseUint64(std::string_view s, int base, uint64_t* out) { return GoParseUint(s, base, out) == NumErr::kNone; }
+inline bool ParseInt64(std::string_view s, int base, int64_t* out) { return GoParseInt(s, base, out) == NumErr::kNone; }
+// A *strconv.NumError's text: `strconv.ParseInt: parsing "x": invalid syntax`.
+std::string NumErrorText(const char* func, std::string_view num, NumErr err);
+
+// pprof's regular expressions, compiled once (never freed) by RE2 in
+// Latin-1 mode: their literals and classes are ASCII, so matching bytes is
+// what Go's matching of runes does on any input, where RE2's UTF-8 mode
+// would not let `.` or \S match a byte of invalid UTF-8.
+const re2::RE2& CompileLatin1(const char* pattern);
+// Go's FindStringSubmatch (unanchored unless the pattern anchors):
+// groups[0] is the match, groups[i] group i ("" when it took no part).
+bool FindSubmatch(const re2::RE2& re, std::string_view text, std::vector<std::string_view>* groups);
+bool Matches(const re2::RE2& re, std::string_view text);
+
 // pprof's scaleHeapSample: unsampling of a Poisson-sampled heap sample.
 std::pair<int64_t, int64_t> ScaleHeapSample(int64_t count, int64_t size, int64_t rate);
 // pprof's cleanupDuplicateLocations: drops a leaf duplicated (adjusted by -1) as the next frame.

@@ -85,13 +85,6 @@ size_t SpaceBefore(std::string_view s) {
   return 0;
 }
 
-int DigitValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'Z') return c - 'A' + 10;
-  return 99;
-}
-
 }  // namespace
 
 std::string_view TrimSpace(std::string_view s) {
@@ -112,20 +105,22 @@ bool IsMemoryMapSentinel(std::string_view line) {
 
 namespace {
 
-// Go's strconv.underscoreOK: underscores only between digits (a base prefix counts as one).
-bool UnderscoresOK(std::string_view s) {
+char Lower(char c) { return static_cast<char>(c | 0x20); }
+
+// strconv's underscoreOK: underscores only between digits (or after a base prefix).
+bool UnderscoreOK(std::string_view s) {
   char saw = '^';
   size_t i = 0;
   if (!s.empty() && (s[0] == '-' || s[0] == '+')) s.remove_prefix(1);
   bool hex = false;
-  if (s.size() >= 2 && s[0] == '0' && (s[1] == 'b' || s[1] == 'B' || s[1] == 'o' || s[1] == 'O' || s[1] == 'x' || s[1] == 'X')) {
+  if (s.size() >= 2 && s[0] == '0' && (Lower(s[1]) == 'b' || Lower(s[1]) == 'o' || Lower(s[1]) == 'x')) {
     i = 2;
     saw = '0';
-    hex = s[1] == 'x' || s[1] == 'X';
+    hex = Lower(s[1]) == 'x';
   }
   for (; i < s.size(); i++) {
-    const char c = s[i];
-    if ((c >= '0' && c <= '9') || (hex && DigitValue(c) >= 10 && DigitValue(c) < 16)) {
+    char c = s[i];
+    if ((c >= '0' && c <= '9') || (hex && Lower(c) >= 'a' && Lower(c) <= 'f')) {
       saw = '0';
       continue;
     }
@@ -142,56 +137,91 @@ bool UnderscoresOK(std::string_view s) {
 
 }  // namespace
 
-bool ParseUint64(std::string_view s, int base, uint64_t* out) {
-  if (s.empty()) return false;
-  const std::string_view whole = s;
+// Go's strconv.ParseUint(s, base, 64), base 0 or 2..36, with its error kinds
+// (the first overflow is reported even if a bad digit follows).
+NumErr GoParseUint(std::string_view s, int base, uint64_t* out) {
+  *out = 0;
+  if (s.empty()) return NumErr::kSyntax;
+  const std::string_view s0 = s;
   const bool base0 = base == 0;
   if (base0) {
     base = 10;
     if (s[0] == '0') {
-      const char c = s.size() >= 3 ? s[1] : 0;
-      if (c == 'b' || c == 'B') {
-        base = 2, s.remove_prefix(2);
-      } else if (c == 'o' || c == 'O') {
-        base = 8, s.remove_prefix(2);
-      } else if (c == 'x' || c == 'X') {
-        base = 16, s.remove_prefix(2);
+      if (s.size() >= 3 && Lower(s[1]) == 'b') {
+        base = 2;
+        s.remove_prefix(2);
+      } else if (s.size() >= 3 && Lower(s[1]) == 'o') {
+        base = 8;
+        s.remove_prefix(2);
+      } else if (s.size() >= 3 && Lower(s[1]) == 'x') {
+        base = 16;
+        s.remove_prefix(2);
       } else {
-        base = 8, s.remove_prefix(1);
+        base = 8;
+        s.remove_prefix(1);
       }
     }
   }
-  uint64_t v = 0;
+  const uint64_t cutoff = UINT64_MAX / static_cast<uint64_t>(base) + 1;
   bool underscores = false;
+  uint64_t n = 0;
   for (char c : s) {
+    int d;
     if (c == '_' && base0) {
       underscores = true;
       continue;
+    } else if (c >= '0' && c <= '9') {
+      d = c - '0';
+    } else if (Lower(c) >= 'a' && Lower(c) <= 'z') {
+      d = Lower(c) - 'a' + 10;
+    } else {
+      return NumErr::kSyntax;
     }
-    const int d = DigitValue(c);
-    if (d >= base) return false;
-    if (v > (std::numeric_limits<uint64_t>::max() - static_cast<uint64_t>(d)) / static_cast<uint64_t>(base)) return false;
-    v = v * static_cast<uint64_t>(base) + static_cast<uint64_t>(d);
+    if (d >= base) return NumErr::kSyntax;
+    if (n >= cutoff) {
+      *out = UINT64_MAX;
+      return NumErr::kRange;
+    }
+    n *= static_cast<uint64_t>(base);
+    uint64_t n1 = n + static_cast<uint64_t>(d);
+    if (n1 < n) {
+      *out = UINT64_MAX;
+      return NumErr::kRange;
+    }
+    n = n1;
   }
-  if (underscores && !UnderscoresOK(whole)) return false;
-  *out = v;
-  return true;
+  if (underscores && !UnderscoreOK(s0)) return NumErr::kSyntax;
+  *out = n;
+  return NumErr::kNone;
 }
 
-bool ParseInt64(std::string_view s, int base, int64_t* out) {
-  if (s.empty()) return false;
+// Go's strconv.ParseInt(s, base, 64).
+NumErr GoParseInt(std::string_view s, int base, int64_t* out) {
+  *out = 0;
+  if (s.empty()) return NumErr::kSyntax;
   bool neg = false;
-  if (s[0] == '+' || s[0] == '-') {
-    neg = s[0] == '-';
+  if (s[0] == '+') {
+    s.remove_prefix(1);
+  } else if (s[0] == '-') {
+    neg = true;
     s.remove_prefix(1);
   }
-  uint64_t u;
-  if (!ParseUint64(s, base, &u)) return false;
+  uint64_t un;
+  NumErr err = GoParseUint(s, base, &un);
+  if (err == NumErr::kSyntax) return err;
   const uint64_t cutoff = uint64_t{1} << 63;
-  if (!neg && u >= cutoff) return false;
-  if (neg && u > cutoff) return false;
-  *out = neg ? static_cast<int64_t>(uint64_t{0} - u) : static_cast<int64_t>(u);
-  return true;
+  if (!neg && un >= cutoff) return NumErr::kRange;
+  if (neg && un > cutoff) return NumErr::kRange;
+  *out = neg ? static_cast<int64_t>(uint64_t{0} - un) : static_cast<int64_t>(un);
+  return NumErr::kNone;
+}
+
+// A *strconv.NumError's text. The numbers pprof parses here come from
+// regular expression groups of digits and word characters, which
+// strconv.Quote leaves as they are.
+std::string NumErrorText(const char* func, std::string_view num, NumErr err) {
+  return std::string("strconv.") + func + ": parsing \"" + std::string(num) +
+         "\": " + (err == NumErr::kRange ? "value out of range" : "invalid syntax");
 }
 
 Status ParseHexAddresses(std::string_view s, std::vector<uint64_t>* out) {
@@ -207,13 +237,35 @@ Status ParseHexAddresses(std::string_view s, std::vector<uint64_t>* out) {
     while (j < s.size() && is_hex(s[j])) j++;
     std::string_view number = s.substr(i, j - i);
     uint64_t v;
-    if (!ParseUint64(number.substr(2), 16, &v)) {
+    if (GoParseUint(number.substr(2), 16, &v) != NumErr::kNone) {
       return Status::Error(fmt::format("failed to parse as hex 64-bit number: {}", number));
     }
     out->push_back(v);
     i = j;
   }
   return Status();
+}
+
+const RE2& CompileLatin1(const char* pattern) {
+  RE2::Options opts;
+  opts.set_encoding(RE2::Options::EncodingLatin1);
+  opts.set_log_errors(false);
+  return *new RE2(pattern, opts);  // kept by the callers' function-local statics
+}
+
+bool FindSubmatch(const RE2& re, std::string_view text, std::vector<std::string_view>* groups) {
+  const int n = re.NumberOfCapturingGroups() + 1;
+  std::vector<re2::StringPiece> pieces(static_cast<size_t>(n));
+  if (!re.Match(re2::StringPiece(text.data(), text.size()), 0, text.size(), RE2::UNANCHORED, pieces.data(), n)) {
+    return false;
+  }
+  groups->clear();
+  for (const auto& piece : pieces) groups->emplace_back(piece.data() == nullptr ? "" : piece.data(), piece.size());
+  return true;
+}
+
+bool Matches(const RE2& re, std::string_view text) {
+  return re.Match(re2::StringPiece(text.data(), text.size()), 0, text.size(), RE2::UNANCHORED, nullptr, 0);
 }
 
 std::pair<int64_t, int64_t> ScaleHeapSample(int64_t count, int64_t size, int64_t rate) {
@@ -321,45 +373,32 @@ void RemapMappingIDs(LegacyProfile& p) {
 
 namespace {
 
-// Latin-1: every byte is one character, as Go's regexp treats the bytes of
-// invalid UTF-8 (a file name with such a byte stays whole in \S+).
-RE2::Options Latin1() {
-  RE2::Options o;
-  o.set_encoding(RE2::Options::EncodingLatin1);
-  return o;
-}
-
 // pprof's procMapsRE and briefMapsRE (legacy_profile.go), anchored at the start.
 const RE2& ProcMapsRE() {
-  static const RE2 re(
+  static const RE2& re = CompileLatin1(
       R"(^\s*(?:0x)?([[:xdigit:]]+)[\s-]?\s*(?:0x)?([[:xdigit:]]+):?(?:\s+([-rwxp]+))?(?:\s+([[:xdigit:]]+))?)"
-      R"(\s+[[:xdigit:]]+:[[:xdigit:]]+\s+[[:digit:]]+(?:\s+(\S+))?)",
-      Latin1());
+      R"(\s+[[:xdigit:]]+:[[:xdigit:]]+\s+[[:digit:]]+(?:\s+(\S+))?)");
   return re;
 }
 const RE2& BriefMapsRE() {
-  static const RE2 re(
+  static const RE2& re = CompileLatin1(
       R"(^\s*(?:0x)?([[:xdigit:]]+)[\s-]?\s*(?:0x)?([[:xdigit:]]+):?(?:\s+([-rwxp]+))?(?:\s+(\S+))?)"
-      R"((?:\s+\(@([[:xdigit:]]+)\))?(?:\s+([[:xdigit:]]+))?)",
-      Latin1());
+      R"((?:\s+\(@([[:xdigit:]]+)\))?(?:\s+([[:xdigit:]]+))?)");
   return re;
 }
 // A glog prefix: "... file:line] ".
 const RE2& LogInfoRE() {
-  static const RE2 re(R"(^[^\[\]]+:[0-9]+]\s)", Latin1());
+  static const RE2& re = CompileLatin1(R"(^[^\[\]]+:[0-9]+]\s)");
   return re;
 }
 const RE2& LibRE() {
-  static const RE2 re(R"(([.]so$|[.]so[._][0-9]+))", Latin1());
+  static const RE2& re = CompileLatin1(R"(([.]so$|[.]so[._][0-9]+))");
   return re;
 }
 
 std::string_view RemoveLoggingInfo(std::string_view line) {
-  re2::StringPiece input(line.data(), line.size()), match;
-  if (LogInfoRE().Match(input, 0, input.size(), RE2::UNANCHORED, &match, 1)) {
-    return line.substr(static_cast<size_t>(match.end() - line.data()));
-  }
-  return line;
+  std::vector<std::string_view> g;
+  return FindSubmatch(LogInfoRE(), line, &g) ? line.substr(g[0].size()) : line;
 }
 
 // Go's strings.NewReplacer(old1, new1, ...).Replace: at each position the
@@ -387,14 +426,12 @@ enum class Entry { kMapping, kSkipped, kUnrecognized };
 
 // pprof's parseMappingEntry.
 Entry ParseMappingEntry(std::string_view line, LMapping* m) {
-  re2::StringPiece g[7];
+  std::vector<std::string_view> g;
   std::string_view start, end, perm, file, offset, build_id;
-  auto sv = [](const re2::StringPiece& p) { return std::string_view(p.data() ? p.data() : "", p.size()); };
-  re2::StringPiece input(line.data(), line.size());
-  if (ProcMapsRE().Match(input, 0, input.size(), RE2::UNANCHORED, g, 6)) {
-    start = sv(g[1]), end = sv(g[2]), perm = sv(g[3]), offset = sv(g[4]), file = sv(g[5]);
-  } else if (BriefMapsRE().Match(input, 0, input.size(), RE2::UNANCHORED, g, 7)) {
-    start = sv(g[1]), end = sv(g[2]), perm = sv(g[3]), file = sv(g[4]), offset = sv(g[5]), build_id = sv(g[6]);
+  if (FindSubmatch(ProcMapsRE(), line, &g)) {
+    start = g[1], end = g[2], perm = g[3], offset = g[4], file = g[5];
+  } else if (FindSubmatch(BriefMapsRE(), line, &g)) {
+    start = g[1], end = g[2], perm = g[3], file = g[4], offset = g[5], build_id = g[6];
   } else {
     return Entry::kUnrecognized;
   }
@@ -442,7 +479,7 @@ void MassageMappings(LegacyProfile& p) {
     std::string file = p.mapping_arena[maps[i]].file;
     for (size_t at; (at = file.find("(deleted)")) != std::string::npos;) file.erase(at, 9);
     std::string_view f = TrimSpace(file);
-    if (f.empty() || RE2::PartialMatch(re2::StringPiece(f.data(), f.size()), LibRE()) || f[0] == '[') continue;
+    if (f.empty() || Matches(LibRE(), f) || f[0] == '[') continue;
     std::swap(maps[0], maps[i]);
     break;
   }

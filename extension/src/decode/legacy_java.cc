@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "base/go_int.h"
+#include "base/path.h"
 #include "decode/legacy.h"
 
 namespace pprofsql {
@@ -21,199 +22,11 @@ namespace {
 // ---------------------------------------------------------------------------
 // Go library semantics.
 
-// The length of the UTF-8 encoding of a Unicode white space character
-// (unicode.IsSpace, beyond ASCII) that `s` starts with, or 0.
-size_t UnicodeSpacePrefix(std::string_view s) {
-  auto u = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
-  if (s.size() >= 2 && u(0) == 0xC2 && (u(1) == 0x85 || u(1) == 0xA0)) return 2;  // U+0085, U+00A0
-  if (s.size() >= 3) {
-    if (u(0) == 0xE1 && u(1) == 0x9A && u(2) == 0x80) return 3;  // U+1680
-    if (u(0) == 0xE2 && u(1) == 0x80 &&
-        ((u(2) >= 0x80 && u(2) <= 0x8A) || u(2) == 0xA8 || u(2) == 0xA9 || u(2) == 0xAF))
-      return 3;  // U+2000..U+200A, U+2028, U+2029, U+202F
-    if (u(0) == 0xE2 && u(1) == 0x81 && u(2) == 0x9F) return 3;  // U+205F
-    if (u(0) == 0xE3 && u(1) == 0x80 && u(2) == 0x80) return 3;  // U+3000
-  }
-  return 0;
-}
-
-// Same, for a character that `s` ends with.
-size_t UnicodeSpaceSuffix(std::string_view s) {
-  for (size_t n : {size_t{2}, size_t{3}}) {
-    if (s.size() >= n && UnicodeSpacePrefix(s.substr(s.size() - n)) == n) return n;
-  }
-  return 0;
-}
-
-bool IsAsciiSpace(char c) { return c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r' || c == ' '; }
-
-// Go's strings.TrimSpace / bytes.TrimSpace: ASCII and Unicode white space.
-// (A valid encoding of a space decodes the same from either end, and an
-// invalid byte decodes to U+FFFD, which is not a space.)
-std::string_view GoTrimSpace(std::string_view s) {
-  for (;;) {
-    if (!s.empty() && IsAsciiSpace(s.front())) {
-      s.remove_prefix(1);
-    } else if (size_t n = UnicodeSpacePrefix(s)) {
-      s.remove_prefix(n);
-    } else {
-      break;
-    }
-  }
-  for (;;) {
-    if (!s.empty() && IsAsciiSpace(s.back())) {
-      s.remove_suffix(1);
-    } else if (size_t n = UnicodeSpaceSuffix(s)) {
-      s.remove_suffix(n);
-    } else {
-      break;
-    }
-  }
-  return s;
-}
-
-enum class NumErr { kNone, kSyntax, kRange };
-
-char Lower(char c) { return static_cast<char>(c | 0x20); }
-
-// strconv's underscoreOK: underscores only between digits (or after a base prefix).
-bool UnderscoreOK(std::string_view s) {
-  char saw = '^';
-  size_t i = 0;
-  if (!s.empty() && (s[0] == '-' || s[0] == '+')) s.remove_prefix(1);
-  bool hex = false;
-  if (s.size() >= 2 && s[0] == '0' && (Lower(s[1]) == 'b' || Lower(s[1]) == 'o' || Lower(s[1]) == 'x')) {
-    i = 2;
-    saw = '0';
-    hex = Lower(s[1]) == 'x';
-  }
-  for (; i < s.size(); i++) {
-    char c = s[i];
-    if ((c >= '0' && c <= '9') || (hex && Lower(c) >= 'a' && Lower(c) <= 'f')) {
-      saw = '0';
-      continue;
-    }
-    if (c == '_') {
-      if (saw != '0') return false;
-      saw = '_';
-      continue;
-    }
-    if (saw == '_') return false;
-    saw = '!';
-  }
-  return saw != '_';
-}
-
-// Go's strconv.ParseUint(s, base, 64), base 0 or 2..36, with its error kinds
-// (the first overflow is reported even if a bad digit follows).
-NumErr GoParseUint(std::string_view s, int base, uint64_t* out) {
-  *out = 0;
-  if (s.empty()) return NumErr::kSyntax;
-  const std::string_view s0 = s;
-  const bool base0 = base == 0;
-  if (base0) {
-    base = 10;
-    if (s[0] == '0') {
-      if (s.size() >= 3 && Lower(s[1]) == 'b') {
-        base = 2;
-        s.remove_prefix(2);
-      } else if (s.size() >= 3 && Lower(s[1]) == 'o') {
-        base = 8;
-        s.remove_prefix(2);
-      } else if (s.size() >= 3 && Lower(s[1]) == 'x') {
-        base = 16;
-        s.remove_prefix(2);
-      } else {
-        base = 8;
-        s.remove_prefix(1);
-      }
-    }
-  }
-  const uint64_t cutoff = UINT64_MAX / static_cast<uint64_t>(base) + 1;
-  bool underscores = false;
-  uint64_t n = 0;
-  for (char c : s) {
-    int d;
-    if (c == '_' && base0) {
-      underscores = true;
-      continue;
-    } else if (c >= '0' && c <= '9') {
-      d = c - '0';
-    } else if (Lower(c) >= 'a' && Lower(c) <= 'z') {
-      d = Lower(c) - 'a' + 10;
-    } else {
-      return NumErr::kSyntax;
-    }
-    if (d >= base) return NumErr::kSyntax;
-    if (n >= cutoff) {
-      *out = UINT64_MAX;
-      return NumErr::kRange;
-    }
-    n *= static_cast<uint64_t>(base);
-    uint64_t n1 = n + static_cast<uint64_t>(d);
-    if (n1 < n) {
-      *out = UINT64_MAX;
-      return NumErr::kRange;
-    }
-    n = n1;
-  }
-  if (underscores && !UnderscoreOK(s0)) return NumErr::kSyntax;
-  *out = n;
-  return NumErr::kNone;
-}
-
-// Go's strconv.ParseInt(s, base, 64).
-NumErr GoParseInt(std::string_view s, int base, int64_t* out) {
-  *out = 0;
-  if (s.empty()) return NumErr::kSyntax;
-  bool neg = false;
-  if (s[0] == '+') {
-    s.remove_prefix(1);
-  } else if (s[0] == '-') {
-    neg = true;
-    s.remove_prefix(1);
-  }
-  uint64_t un;
-  NumErr err = GoParseUint(s, base, &un);
-  if (err == NumErr::kSyntax) return err;
-  const uint64_t cutoff = uint64_t{1} << 63;
-  if (!neg && un >= cutoff) return NumErr::kRange;
-  if (neg && un > cutoff) return NumErr::kRange;
-  *out = neg ? static_cast<int64_t>(uint64_t{0} - un) : static_cast<int64_t>(un);
-  return NumErr::kNone;
-}
-
-// A *strconv.NumError's text. The numbers pprof parses here come from
-// regular expression groups of digits and word characters, which
-// strconv.Quote leaves as they are.
-std::string NumErrorText(const char* func, std::string_view num, NumErr err) {
-  return std::string("strconv.") + func + ": parsing \"" + std::string(num) +
-         "\": " + (err == NumErr::kRange ? "value out of range" : "invalid syntax");
-}
-
-// Go's filepath.Base on a Unix system.
-std::string_view FilepathBase(std::string_view path) {
-  if (path.empty()) return ".";
-  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
-  size_t slash = path.rfind('/');
-  if (slash != std::string_view::npos) path.remove_prefix(slash + 1);
-  if (path.empty()) return "/";
-  return path;
-}
-
 // ---------------------------------------------------------------------------
 // pprof's regular expressions. Every literal and class in them is ASCII, so
 // matching bytes (Latin-1) is Go's matching of runes exactly, and `.` matches
 // any byte but \n as Go's matches any rune (or invalid byte) but \n; RE2 in
 // UTF-8 mode would not match invalid UTF-8 with `.`.
-
-const re2::RE2& CompileLatin1(const char* pattern) {
-  re2::RE2::Options opts;
-  opts.set_encoding(re2::RE2::Options::EncodingLatin1);
-  opts.set_log_errors(false);
-  // Never freed: function-local statics of the callers, compiled once.
-  return *new re2::RE2(pattern, opts);
-}
 
 const re2::RE2& AttributeRx() {
   static const re2::RE2& re = CompileLatin1(R"(([\w ]+)=([\w ]+))");
@@ -236,23 +49,6 @@ const re2::RE2& JavaLocationPathRx() {
   return re;
 }
 
-// Go's FindStringSubmatch (unanchored unless the pattern anchors): the
-// groups 1..n in `groups`, false when there is no match.
-bool FindSubmatch(const re2::RE2& re, std::string_view text, std::vector<std::string_view>* groups) {
-  const int n = re.NumberOfCapturingGroups();
-  std::vector<re2::StringPiece> sub(static_cast<size_t>(n) + 1);
-  if (!re.Match(re2::StringPiece(text.data(), text.size()), 0, text.size(), re2::RE2::UNANCHORED, sub.data(),
-                n + 1)) {
-    return false;
-  }
-  groups->clear();
-  for (int i = 1; i <= n; i++) {
-    const re2::StringPiece& g = sub[static_cast<size_t>(i)];
-    groups->push_back(g.data() == nullptr ? std::string_view() : std::string_view(g.data(), g.size()));
-  }
-  return true;
-}
-
 std::string Str(std::string_view s) { return std::string(s); }
 
 // ---------------------------------------------------------------------------
@@ -264,10 +60,10 @@ std::string Str(std::string_view s) { return std::string(s); }
 ParseOutcome ParseJavaHeader(const std::string& ptype, std::string_view b, LegacyProfile& p, std::string_view* rest) {
   std::vector<std::string_view> h;
   for (size_t nl = b.find('\n'); nl != std::string_view::npos; nl = b.find('\n')) {
-    std::string_view line = GoTrimSpace(b.substr(0, nl));
+    std::string_view line = TrimSpace(b.substr(0, nl));
     if (!line.empty()) {
       if (!FindSubmatch(AttributeRx(), line, &h)) break;  // not an attribute: the header ends here
-      std::string_view attribute = GoTrimSpace(h[0]), value = GoTrimSpace(h[1]);
+      std::string_view attribute = TrimSpace(h[1]), value = TrimSpace(h[2]);
       const std::string key = ptype + "/" + Str(attribute);
       if (key == "heap/format" || key == "contention/format") {
         if (value != "java") return ParseOutcome::Unrecognized();
@@ -313,10 +109,10 @@ ParseOutcome ParseJavaSamples(const std::string& ptype, std::string_view b, Lega
   std::vector<std::string_view> m;
   std::vector<uint64_t> addrs;
   for (size_t nl = b.find('\n'); nl != std::string_view::npos; nl = b.find('\n')) {
-    std::string_view line = GoTrimSpace(b.substr(0, nl));
+    std::string_view line = TrimSpace(b.substr(0, nl));
     if (!line.empty()) {
       if (!FindSubmatch(JavaSampleRx(), line, &m)) break;  // not a sample: the samples end here
-      std::string_view value1 = m[1], value2 = m[0], value3 = m[2];
+      std::string_view value1 = m[2], value2 = m[1], value3 = m[3];
       addrs.clear();
       Status st = ParseHexAddresses(value3, &addrs);
       if (!st.ok()) return ParseOutcome::Error("malformed sample: " + Str(line) + ": " + st.message());
@@ -378,31 +174,32 @@ ParseOutcome ParseJavaLocations(std::string_view b, const std::unordered_map<uin
     size_t nl = b.find('\n');
     std::string_view line = nl == std::string_view::npos ? b : b.substr(0, nl + 1);
     b.remove_prefix(line.size());
-    line = GoTrimSpace(line);
+    line = TrimSpace(line);
     if (line.empty()) continue;
 
     if (!FindSubmatch(JavaLocationRx(), line, &jloc)) continue;
     uint64_t addr;
-    NumErr err = GoParseUint(jloc[0], 16, &addr);
+    NumErr err = GoParseUint(jloc[1], 16, &addr);
     if (err != NumErr::kNone) {
-      return ParseOutcome::Error("parsing sample " + Str(line) + ": " + NumErrorText("ParseUint", jloc[0], err));
+      return ParseOutcome::Error("parsing sample " + Str(line) + ": " + NumErrorText("ParseUint", jloc[1], err));
     }
     auto it = locs.find(addr);
     if (it == locs.end()) continue;  // no sample uses it
 
-    const std::string_view desc = jloc[1];
-    std::string_view line_func, line_file;
+    const std::string_view desc = jloc[2];
+    std::string_view line_func;
+    std::string line_file;
     int64_t line_no = 0;
     if (FindSubmatch(JavaLocationFileLineRx(), desc, &m)) {
       // "function (file:line)"
-      line_func = m[0];
-      line_file = m[1];
+      line_func = m[1];
+      line_file = Str(m[2]);
       int64_t n;
-      if (GoParseInt(m[2], 10, &n) == NumErr::kNone && n > 0) line_no = n;
+      if (GoParseInt(m[3], 10, &n) == NumErr::kNone && n > 0) line_no = n;
     } else if (FindSubmatch(JavaLocationPathRx(), desc, &m)) {
       // "function (/path/to/library.so)": only the file name is kept.
-      line_func = m[0];
-      line_file = FilepathBase(m[1]);
+      line_func = m[1];
+      line_file = BaseName(m[2]);
     } else if (desc.find("generated stub/JIT") != std::string_view::npos) {
       line_func = "STUB";
     } else {
@@ -417,7 +214,7 @@ ParseOutcome ParseJavaLocations(std::string_view b, const std::unordered_map<uin
       LFunction f;
       f.name = Str(line_func);
       f.system_name = f.name;
-      f.filename = Str(line_file);
+      f.filename = line_file;
       function_bytes += sizeof(LFunction) + 64 + 3 * f.name.size() + f.filename.size();
       p.function_arena.push_back(std::move(f));
       p.function_list.push_back(fn);
@@ -472,7 +269,7 @@ ParseOutcome ParseJavaProfile(std::string_view b, LegacyProfile& p, const ReadLi
   // bytes.SplitAfterN(b, "\n", 2): the first line, with its "\n", and the rest.
   size_t nl = b.find('\n');
   if (nl == std::string_view::npos) return ParseOutcome::Unrecognized();
-  std::string_view header = GoTrimSpace(b.substr(0, nl + 1));
+  std::string_view header = TrimSpace(b.substr(0, nl + 1));
   std::string ptype;
   if (header == "--- heapz 1 ---") {
     ptype = "heap";

@@ -26,91 +26,53 @@ namespace pprofsql {
 namespace legacy {
 namespace {
 
-// pprof's regular expressions. RE2's syntax is Go's; Latin-1 mode makes
-// every byte one character, which for these ASCII patterns matches exactly
-// what Go's UTF-8 matching does on any input, valid UTF-8 or not (Go's `.`
-// and \S take an invalid byte as U+FFFD; RE2's UTF-8 mode would not match it).
-const re2::RE2& Compiled(const char* pattern) {
-  // Never freed: shared, immutable, and safe to use from several threads.
-  re2::RE2::Options opts;
-  opts.set_encoding(re2::RE2::Options::EncodingLatin1);
-  opts.set_log_errors(false);
-  return *new re2::RE2(pattern, opts);
-}
-
+// pprof's regular expressions (legacy_profile.go).
 const re2::RE2& CountStartRE() {
-  static const re2::RE2& re = Compiled(R"(\A(\S+) profile: total \d+\z)");
+  static const re2::RE2& re = CompileLatin1(R"(\A(\S+) profile: total \d+\z)");
   return re;
 }
 const re2::RE2& CountRE() {
-  static const re2::RE2& re = Compiled(R"(\A(\d+) @(( 0x[0-9a-f]+)+)\z)");
+  static const re2::RE2& re = CompileLatin1(R"(\A(\d+) @(( 0x[0-9a-f]+)+)\z)");
   return re;
 }
 const re2::RE2& HeapHeaderRE() {
   static const re2::RE2& re =
-      Compiled(R"(heap profile: *(\d+): *(\d+) *\[ *(\d+): *(\d+) *\] *@ *(heap[_a-z0-9]*)/?(\d*))");
+      CompileLatin1(R"(heap profile: *(\d+): *(\d+) *\[ *(\d+): *(\d+) *\] *@ *(heap[_a-z0-9]*)/?(\d*))");
   return re;
 }
 const re2::RE2& HeapSampleRE() {
-  static const re2::RE2& re = Compiled(R"((-?\d+): *(-?\d+) *\[ *(\d+): *(\d+) *] @([ x0-9a-f]*))");
+  static const re2::RE2& re = CompileLatin1(R"((-?\d+): *(-?\d+) *\[ *(\d+): *(\d+) *] @([ x0-9a-f]*))");
   return re;
 }
 const re2::RE2& ContentionSampleRE() {
-  static const re2::RE2& re = Compiled(R"((\d+) *(\d+) @([ x0-9a-f]*))");
+  static const re2::RE2& re = CompileLatin1(R"((\d+) *(\d+) @([ x0-9a-f]*))");
   return re;
 }
 const re2::RE2& GrowthHeaderRE() {
-  static const re2::RE2& re = Compiled(R"(heap profile: *(\d+): *(\d+) *\[ *(\d+): *(\d+) *\] @ growthz?)");
+  static const re2::RE2& re = CompileLatin1(R"(heap profile: *(\d+): *(\d+) *\[ *(\d+): *(\d+) *\] @ growthz?)");
   return re;
 }
 const re2::RE2& FragmentationHeaderRE() {
   static const re2::RE2& re =
-      Compiled(R"(heap profile: *(\d+): *(\d+) *\[ *(\d+): *(\d+) *\] @ fragmentationz?)");
+      CompileLatin1(R"(heap profile: *(\d+): *(\d+) *\[ *(\d+): *(\d+) *\] @ fragmentationz?)");
   return re;
 }
 const re2::RE2& ThreadzStartRE() {
-  static const re2::RE2& re = Compiled(R"(--- threadz \d+ ---)");
+  static const re2::RE2& re = CompileLatin1(R"(--- threadz \d+ ---)");
   return re;
 }
 const re2::RE2& ThreadStartRE() {
-  static const re2::RE2& re = Compiled(R"(--- Thread ([[:xdigit:]]+) \(name: (.*)/(\d+)\) stack: ---)");
+  static const re2::RE2& re = CompileLatin1(R"(--- Thread ([[:xdigit:]]+) \(name: (.*)/(\d+)\) stack: ---)");
   return re;
-}
-
-// Go's re.FindStringSubmatch(text) != nil (unanchored unless the pattern
-// says so): fills `groups` with the whole match and every group, "" for a
-// group that took no part.
-bool FindSubmatch(const re2::RE2& re, std::string_view text, std::vector<std::string_view>* groups) {
-  int n = re.NumberOfCapturingGroups() + 1;
-  std::vector<re2::StringPiece> pieces(static_cast<size_t>(n));
-  if (!re.Match(re2::StringPiece(text.data(), text.size()), 0, text.size(), re2::RE2::UNANCHORED, pieces.data(),
-                n)) {
-    return false;
-  }
-  groups->clear();
-  for (const auto& piece : pieces) groups->emplace_back(piece.data() == nullptr ? "" : piece.data(), piece.size());
-  return true;
-}
-
-bool Matches(const re2::RE2& re, std::string_view text) {
-  return re.Match(re2::StringPiece(text.data(), text.size()), 0, text.size(), re2::RE2::UNANCHORED, nullptr, 0);
 }
 
 bool HasPrefix(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
-// Go's strconv.ParseInt(s, base, 64) with its error: `strconv.ParseInt:
-// parsing "s": <why>`. The strings parsed here come from regexp groups of
-// ASCII characters, so %q quoting leaves them as they are.
-bool GoParseInt(std::string_view s, int base, int64_t* out, std::string* err) {
-  if (ParseInt64(s, base, out)) return true;
-  // ParseInt64 fails on syntax or range; a string that parses as an
-  // unbounded number of the same base is out of range.
-  bool syntax_ok = !s.empty();
-  size_t i = (!s.empty() && (s[0] == '-' || s[0] == '+')) ? 1 : 0;
-  if (base != 10 || i == s.size()) syntax_ok = false;
-  for (; syntax_ok && i < s.size(); ++i) syntax_ok = s[i] >= '0' && s[i] <= '9';
-  *err = "strconv.ParseInt: parsing \"" + std::string(s) + "\": " + (syntax_ok ? "value out of range" : "invalid syntax");
-  return false;
+// Go's strconv.ParseInt(s, base, 64), with the error text pprof's messages quote.
+bool ParseIntOrExplain(std::string_view s, int base, int64_t* out, std::string* why) {
+  const NumErr err = GoParseInt(s, base, out);
+  if (err != NumErr::kNone) *why = NumErrorText("ParseInt", s, err);
+  return err == NumErr::kNone;
 }
 
 std::string MalformedSample(std::string_view line, const std::string& why) {
@@ -199,7 +161,7 @@ bool ParseHeapSample(std::string_view line, int64_t rate, const std::string& sam
   auto add_values = [&](std::string_view count_string, std::string_view size_string, const char* label) {
     int64_t count = 0, size = 0;
     std::string why;
-    if (!GoParseInt(count_string, 10, &count, &why) || !GoParseInt(size_string, 10, &size, &why)) {
+    if (!ParseIntOrExplain(count_string, 10, &count, &why) || !ParseIntOrExplain(size_string, 10, &size, &why)) {
       *err = MalformedSample(line, why);
       return false;
     }
@@ -440,7 +402,7 @@ ParseOutcome ParseContentionSample(std::string_view line, int64_t period, int64_
   if (!FindSubmatch(ContentionSampleRE(), line, &g)) return ParseOutcome::Unrecognized();
   int64_t v1 = 0, v2 = 0;
   std::string why;
-  if (!GoParseInt(g[1], 10, &v1, &why) || !GoParseInt(g[2], 10, &v2, &why)) {
+  if (!ParseIntOrExplain(g[1], 10, &v1, &why) || !ParseIntOrExplain(g[2], 10, &v2, &why)) {
     return ParseOutcome::Error(MalformedSample(line, why));
   }
   // Unsampling when the period and cpu rate are known: delays from cycles

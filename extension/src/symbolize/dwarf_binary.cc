@@ -13,6 +13,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "base/path.h"
+
 namespace pprofsql {
 
 struct DwarfBinary::DebugSearch {
@@ -23,18 +25,6 @@ struct DwarfBinary::DebugSearch {
 };
 
 namespace {
-
-std::string DirName(const std::string& path) {
-  size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
-
-std::string Join(const std::string& dir, const std::string& rest) {
-  if (dir.empty()) return rest;
-  if (!rest.empty() && rest[0] == '/') return dir + rest;
-  return dir.back() == '/' ? dir + rest : dir + "/" + rest;
-}
 
 // zlib's crc32 is the CRC that .gnu_debuglink records.
 bool FileCrcIs(int fd, uint32_t want) {
@@ -61,13 +51,13 @@ int FindDebugInfo(Dwfl_Module*, void** userdata, const char*, Dwarf_Addr, const 
   std::vector<std::string> candidates;
   if (s->build_id.size() > 2) {
     std::string rest = s->build_id.substr(0, 2) + "/" + s->build_id.substr(2) + ".debug";
-    for (const std::string& d : s->dirs) candidates.push_back(Join(d, ".build-id/" + rest));
+    for (const std::string& d : s->dirs) candidates.push_back(JoinPath(d, ".build-id/" + rest));
   }
   if (debuglink != nullptr && *debuglink != '\0' && std::strchr(debuglink, '/') == nullptr) {
     std::string dir = DirName(s->elf_path);
-    candidates.push_back(Join(dir, debuglink));
-    candidates.push_back(Join(dir, std::string(".debug/") + debuglink));
-    for (const std::string& d : s->dirs) candidates.push_back(Join(Join(d, dir), debuglink));
+    candidates.push_back(JoinPath(dir, debuglink));
+    candidates.push_back(JoinPath(dir, std::string(".debug/") + debuglink));
+    for (const std::string& d : s->dirs) candidates.push_back(JoinPath(JoinPath(d, dir), debuglink));
   }
   for (const std::string& c : candidates) {
     if (file_name != nullptr && c == file_name) continue;
@@ -248,7 +238,7 @@ SymResult DwarfBinary::Lookup(uint64_t vaddr) {
   auto full_path = [&](const char* f) -> std::string {
     if (f == nullptr) return "";
     if (f[0] == '/' || comp_dir.empty()) return f;
-    return Join(comp_dir, f);
+    return JoinPath(comp_dir, f);
   };
   if (cu != nullptr) {
     if (Dwfl_Line* l = dwfl_module_getsrc(mod_, vaddr)) {

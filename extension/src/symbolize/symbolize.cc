@@ -12,31 +12,12 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "base/path.h"
 #include "symbolize/dwarf_binary.h"
 #include "symbolize/elf_file.h"
 
 namespace pprofsql {
 namespace {
-
-std::string BaseName(const std::string& path) {
-  size_t end = path.find_last_not_of('/');
-  if (end == std::string::npos) return path.empty() ? "" : "/";
-  size_t slash = path.rfind('/', end);
-  return path.substr(slash == std::string::npos ? 0 : slash + 1, end - (slash == std::string::npos ? 0 : slash + 1) + 1);
-}
-
-std::string DirName(const std::string& path) {
-  size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
-
-std::string Join(const std::string& dir, const std::string& rest) {
-  if (dir.empty()) return rest;
-  std::string r = rest;
-  while (!r.empty() && r[0] == '/') r.erase(0, 1);
-  return dir.back() == '/' ? dir + r : dir + "/" + r;
-}
 
 bool IsHex(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
@@ -66,31 +47,31 @@ std::vector<std::string> Candidates(const std::string& file, const std::string& 
   const std::string base = BaseName(file), dir = DirName(file);
   for (const std::string& d : o.binary_path) {
     if (!build_id.empty()) {
-      if (!base.empty()) out.push_back(Join(Join(d, build_id), base));
+      if (!base.empty()) out.push_back(JoinPath(JoinPath(d, build_id), base));
       glob_t g{};
-      if (glob(Join(Join(d, build_id), "*").c_str(), 0, nullptr, &g) == 0) {
+      if (glob(JoinPath(JoinPath(d, build_id), "*").c_str(), 0, nullptr, &g) == 0) {
         for (size_t i = 0; i < g.gl_pathc; i++) out.push_back(g.gl_pathv[i]);
       }
       globfree(&g);
-      if (!file.empty()) out.push_back(Join(Join(d, file), build_id));  // perf's buildid-cache
+      if (!file.empty()) out.push_back(JoinPath(JoinPath(d, file), build_id));  // perf's buildid-cache
       if (IsHex(build_id) && build_id.size() > 2) {
         std::string rest = build_id.substr(0, 2) + "/" + build_id.substr(2) + ".debug";
-        out.push_back(Join(d, ".build-id/" + rest));
-        out.push_back(Join(d, rest));
+        out.push_back(JoinPath(d, ".build-id/" + rest));
+        out.push_back(JoinPath(d, rest));
       }
     }
     if (!file.empty()) {
-      out.push_back(Join(d, base));
-      out.push_back(Join(d, file));
-      out.push_back(Join(d, file + ".debug"));
-      out.push_back(Join(Join(d, dir), ".debug/" + base + ".debug"));
-      out.push_back(Join(Join(d, "usr/lib/debug"), Join(dir, base + ".debug")));
+      out.push_back(JoinPath(d, base));
+      out.push_back(JoinPath(d, file));
+      out.push_back(JoinPath(d, file + ".debug"));
+      out.push_back(JoinPath(JoinPath(d, dir), ".debug/" + base + ".debug"));
+      out.push_back(JoinPath(JoinPath(d, "usr/lib/debug"), JoinPath(dir, base + ".debug")));
     }
   }
   if (!file.empty()) out.push_back(file);
   if (IsHex(build_id) && build_id.size() > 2) {
     for (const std::string& d : o.debug_dirs) {
-      out.push_back(Join(d, ".build-id/" + build_id.substr(0, 2) + "/" + build_id.substr(2) + ".debug"));
+      out.push_back(JoinPath(d, ".build-id/" + build_id.substr(0, 2) + "/" + build_id.substr(2) + ".debug"));
     }
   }
   std::unordered_set<std::string> seen;
@@ -217,7 +198,7 @@ std::string DefaultBinaryPath() {
   const char* env = std::getenv("PPROF_BINARY_PATH");
   if (env != nullptr && *env != '\0') return env;
   const char* home = std::getenv("HOME");
-  return Join(home ? home : "", "pprof/binaries");
+  return JoinPath(home ? home : "", "pprof/binaries");
 }
 
 Result<SymbolizeMode> ParseSymbolizeMode(const std::string& mode) {
