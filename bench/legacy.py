@@ -2,7 +2,7 @@
 """Benchmark of the legacy-format readers: sqlite-pprof beside `go tool pprof` on big
 gperftools profiles (a binary CPU profile and a text heap profile), same files, same run.
 
-    python3 bench/legacy.py [--scale N] [--reps N] [--cache-dir DIR] [--no-build]
+    python3 bench/legacy.py [--scale N] [--reps N] [--reports top,traces,raw] [--cache-dir DIR] [--no-build]
 
 The profiles are generated here, deterministically (a fixed seed; --scale multiplies
 their size): unsymbolized addresses drawn from a few "binaries" listed in a memory
@@ -97,6 +97,7 @@ def main():
     ap.add_argument("--cache-dir", default="/tmp/pprof-bench")
     ap.add_argument("--timeout", type=float, default=1800)
     ap.add_argument("--no-build", action="store_true", help="measure build/pprof-sql as it is")
+    ap.add_argument("--reports", default="top,traces,raw", help="comma-separated: top, traces, raw")
     a = ap.parse_args()
     common.ensure_go()
     if not a.no_build:
@@ -116,7 +117,7 @@ def main():
             common.say(f"generating {path} ({samples} samples)")
             write(path, samples, seed)
         size_mb = path.stat().st_size / 1e6
-        for report in ["-top", "-traces", "-raw"]:
+        for report in ["-" + r for r in a.reports.split(",")]:
             results = {}
             for tool, argv in [("pprof", ["go", "tool", "pprof", "-symbolize=none", report, str(path)]),
                                ("ours", [ours_bin, "-symbolize=none", report, str(path)])]:

@@ -50,9 +50,19 @@ Status CheckLimit(const ReadLimits& limits, uint64_t ReadLimits::*field, uint64_
 
 Result<std::shared_ptr<Profile>> ParseProfile(std::string_view file_bytes, const ReadLimits& limits) {
   if (file_bytes.empty()) return Status::Error("parsing profile: empty input file");
-  Result<std::string> raw = MaybeGunzip(file_bytes, limits);
-  if (!raw.ok()) return raw.status();
-  Result<std::shared_ptr<Profile>> proto = DecodeProfile(*raw, limits);
+  // Uncompressed bytes are decoded where they are: a copy would double the
+  // memory a big text profile takes while it is read.
+  const bool gzip = file_bytes.size() >= 2 && static_cast<unsigned char>(file_bytes[0]) == 0x1f &&
+                    static_cast<unsigned char>(file_bytes[1]) == 0x8b;
+  std::string inflated;
+  std::string_view raw = file_bytes;
+  if (gzip || file_bytes.size() > limits.max_profile_bytes) {
+    Result<std::string> r = MaybeGunzip(file_bytes, limits);  // or its size error
+    if (!r.ok()) return r.status();
+    inflated = std::move(*r);
+    raw = inflated;
+  }
+  Result<std::shared_ptr<Profile>> proto = DecodeProfile(raw, limits);
   // As pprof: bytes that are not a profile.proto message may be one of the
   // older formats; concatenated profiles are not (pprof-semantics.md §8).
   // A limit the proto reader hit is the answer too: the legacy readers would
@@ -61,7 +71,7 @@ Result<std::shared_ptr<Profile>> ParseProfile(std::string_view file_bytes, const
       IsLimitError(proto.status())) {
     return proto;
   }
-  LegacyResult legacy = ParseLegacyProfile(*raw, limits);
+  LegacyResult legacy = ParseLegacyProfile(raw, limits);
   if (legacy.profile) return legacy.profile;
   // When no older format recognizes the bytes either, the proto reader's
   // error says more about what is wrong with them.
