@@ -14,24 +14,13 @@
 
 using pprof_test::Db;
 using pprof_test::Quote;
+using pprof_test::TempDir;
 using ::testing::HasSubstr;
 
 namespace {
 
 std::string Sample(const std::string& name) { return pprof_test::SourceDir() + "/samples/" + name; }
 
-class TempDir {
- public:
-  TempDir() {
-    char dir[] = "/tmp/pprof-hostile-XXXXXX";
-    path_ = mkdtemp(dir);
-  }
-  ~TempDir() { std::system(("rm -rf '" + path_ + "'").c_str()); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 // Runs SQL on a fresh connection to `path` with no extension.
 void Plain(const std::string& path, const std::string& sql) {

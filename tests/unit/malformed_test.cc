@@ -6,12 +6,10 @@
 //
 // Most cases build a small, well-formed profile with the generated protobuf
 // classes and break exactly one thing in it.
-#include <ftw.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <cstdint>
 #include <cstdio>
@@ -28,72 +26,17 @@ using pprof_test::Gunzip;
 
 namespace pb = perftools::profiles;
 using pprof_test::Db;
+using pprof_test::Gzip;
+using pprof_test::GzipRepeated;
+using pprof_test::TempDir;
 using pprof_test::Quote;
 using pprof_test::Rows;
 using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-// A fresh directory under /tmp, removed (with everything in it) at the end.
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/pprof_malformed_XXXXXX";
-    const char* d = mkdtemp(tmpl);
-    if (!d) ADD_FAILURE() << "mkdtemp failed";
-    path_ = d ? d : "/tmp";
-  }
-  ~TempDir() {
-    if (path_ == "/tmp") return;
-    nftw(
-        path_.c_str(), [](const char* p, const struct stat*, int, struct FTW*) { return remove(p); }, 16,
-        FTW_DEPTH | FTW_PHYS);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::string& path() const { return path_; }
-  // Writes `data` to <dir>/<name> and returns the full path.
-  std::string Write(const std::string& name, const std::string& data) const {
-    std::string p = path_ + "/" + name;
-    pprof_test::WriteAll(p, data);
-    return p;
-  }
-  std::string Mkdir(const std::string& name) const {
-    std::string p = path_ + "/" + name;
-    EXPECT_EQ(mkdir(p.c_str(), 0755), 0) << p;
-    return p;
-  }
-
- private:
-  std::string path_;
-};
 
 
-// gzip of `chunk` repeated `times` times, compressed as a stream so the
-// uncompressed data never has to sit in memory.
-std::string GzipRepeated(const std::string& chunk, size_t times) {
-  z_stream z{};
-  EXPECT_EQ(deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
-  std::string out;
-  char buf[1 << 15];
-  for (size_t i = 0; i < times; i++) {
-    const bool last = i + 1 == times;
-    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(chunk.data()));
-    z.avail_in = static_cast<uInt>(chunk.size());
-    int rc;
-    do {
-      z.next_out = reinterpret_cast<Bytef*>(buf);
-      z.avail_out = sizeof(buf);
-      rc = deflate(&z, last ? Z_FINISH : Z_NO_FLUSH);
-      out.append(buf, sizeof(buf) - z.avail_out);
-    } while (last ? rc != Z_STREAM_END : z.avail_out == 0);
-  }
-  deflateEnd(&z);
-  return out;
-}
-
-std::string Gzip(const std::string& data) { return GzipRepeated(data, 1); }
 
 // ---- profiles ----
 

@@ -18,13 +18,11 @@
 // Also: every input under tests/fuzz-regressions/ (inputs the fuzzers of
 // fuzz/ once crashed on) must load cleanly or fail with a clear error.
 #include <dirent.h>
-#include <ftw.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <chrono>
@@ -44,6 +42,8 @@
 namespace {
 
 using pprof_test::Gunzip;
+using pprof_test::Gzip;
+using pprof_test::TempDir;
 
 namespace pb = perftools::profiles;
 using pprof_test::Db;
@@ -129,46 +129,8 @@ class Rng {
 
 // ---- files ----
 
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/pprof_mutation_XXXXXX";
-    const char* d = mkdtemp(tmpl);
-    if (!d) ADD_FAILURE() << "mkdtemp failed";
-    path_ = d ? d : "/tmp";
-  }
-  ~TempDir() {
-    if (path_ == "/tmp") return;
-    nftw(
-        path_.c_str(), [](const char* p, const struct stat*, int, struct FTW*) { return remove(p); }, 16,
-        FTW_DEPTH | FTW_PHYS);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 
-std::string Gzip(const std::string& data) {
-  z_stream z{};
-  EXPECT_EQ(deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  z.avail_in = static_cast<uInt>(data.size());
-  std::string out;
-  char buf[1 << 15];
-  int rc;
-  do {
-    z.next_out = reinterpret_cast<Bytef*>(buf);
-    z.avail_out = sizeof(buf);
-    rc = deflate(&z, Z_FINISH);
-    out.append(buf, sizeof(buf) - z.avail_out);
-  } while (rc == Z_OK);
-  deflateEnd(&z);
-  return out;
-}
 
 // The corpus profiles the variants start from (profile.proto, gzipped in the
 // corpus): small and varied, so that a thousand variants stay within the

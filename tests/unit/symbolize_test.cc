@@ -32,6 +32,7 @@ namespace {
 
 using pprof_test::Db;
 using pprof_test::Quote;
+using pprof_test::TempDir;
 using pprof_test::Rows;
 
 // Runs a shell command; returns its standard output. Fails the test on a
@@ -193,18 +194,6 @@ std::map<uint64_t, Frames> Addr2line(const std::string& binary, const std::vecto
   return result;
 }
 
-class TempDir {
- public:
-  TempDir() {
-    char dir[] = "/tmp/pprof-symbolize-XXXXXX";
-    path_ = mkdtemp(dir);
-  }
-  ~TempDir() { Sh("rm -rf '" + path_ + "'"); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 // The built program, shared by the tests.
 struct Build {
