@@ -36,13 +36,8 @@ if command -v clang++ >/dev/null; then
 else
   missing+=(libclang-rt-14-dev)
 fi
-if ((${#missing[@]})); then
-  echo "fuzz: installing ${missing[*]}" >&2
-  sudo=""
-  [ "$(id -u)" = 0 ] || sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+source "$root/scripts/apt_install.sh"
+apt_install fuzz "${missing[@]}"
 
 # Only the fuzz targets and what they link (no tests, no shell).
 echo "== fuzz: building ${targets[*]} in $build"
