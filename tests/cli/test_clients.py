@@ -13,13 +13,8 @@ import sqlite3
 import subprocess
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-results = []
-
-
-def check(name, ok, detail=""):
-    results.append(ok)
-    print(("ok      " if ok else "FAILED  ") + name + ("" if ok else ": " + detail))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import ROOT, check, summary  # noqa: E402
 
 
 def golden_top_rows(path):
@@ -126,9 +121,7 @@ def main():
     syms = [l.split()[-1] for l in nm.stdout.splitlines() if l.strip()]
     check("pprof.so exports only sqlite3_pprof_init", syms == ["sqlite3_pprof_init"], str(syms))
 
-    failed = results.count(False)
-    print(f"{len(results) - failed} passed, {failed} failed")
-    return 1 if failed or not results else 0
+    return summary()
 
 
 if __name__ == "__main__":

@@ -15,13 +15,8 @@ import subprocess
 import sys
 import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-results = []
-
-
-def check(name, ok, detail=""):
-    results.append(ok)
-    print(("ok      " if ok else "FAILED  ") + name + ("" if ok else ": " + str(detail)[:2000]))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import ROOT, check, summary  # noqa: E402
 
 
 def sqlite3_cli(db, sql, load=None):
@@ -99,9 +94,7 @@ def main():
     check("regression recipe equals pprof_diff", growth and all(deltas.get(k) == v for k, v in growth.items()),
           (growth, err))
 
-    failed = results.count(False)
-    print(f"{len(results) - failed} passed, {failed} failed")
-    return 1 if failed or not results else 0
+    return summary()
 
 
 if __name__ == "__main__":

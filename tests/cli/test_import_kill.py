@@ -13,13 +13,8 @@ import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-results = []
-
-
-def check(name, ok, detail=""):
-    results.append(ok)
-    print(("ok      " if ok else "FAILED  ") + name + ("" if ok else ": " + str(detail)[:1000]))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import ROOT, check, summary  # noqa: E402
 
 
 def snapshot(db):
@@ -87,9 +82,7 @@ def main():
     check("a later import completes and appends",
           final[0] == "ok" and len(final[2]) == len(before[2]) + 1 and final[2][-1][0] == before[2][-1][0] + 1,
           final[2])
-    failed = results.count(False)
-    print(f"{len(results) - failed} passed, {failed} failed")
-    return 1 if failed or not results else 0
+    return summary()
 
 
 if __name__ == "__main__":

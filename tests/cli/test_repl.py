@@ -22,18 +22,14 @@ import tempfile
 import termios
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import ROOT, check, summary  # noqa: E402
+
 HEAP = "samples/go1.heap.pb.gz"
 CPU = "samples/go1.cpu.pb.gz"
 PROMPT = b"pprof> "
 CONTINUATION = b"   ...> "
-results = []
 SHELL = None
-
-
-def check(name, ok, detail=""):
-    results.append(bool(ok))
-    print(("ok      " if ok else "FAILED  ") + name + ("" if ok else ": " + str(detail)[:1500]))
 
 
 def run(args, stdin_text="", env=None):
@@ -422,9 +418,7 @@ def main():
         test_profile_rows_against_sqlite3(build)
         test_stdin_and_c(tmp)
         test_import(tmp)
-    failed = results.count(False)
-    print(f"{len(results) - failed} passed, {failed} failed")
-    return 1 if failed or not results else 0
+    return summary()
 
 
 if __name__ == "__main__":

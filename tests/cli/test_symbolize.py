@@ -16,12 +16,8 @@ import os
 import subprocess
 import sys
 
-results = []
-
-
-def check(name, ok, detail=""):
-    results.append(bool(ok))
-    print(("ok      " if ok else "FAILED  ") + name + ("" if ok else ": " + str(detail)[:1500]))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import ROOT, check, summary  # noqa: E402
 
 
 def main():
@@ -71,9 +67,7 @@ def main():
     check("SQL sees the shell's default, PPROF_BINARY_PATH and the log",
           out.stdout == "local|/nonexistent/binaries:/also/not/here|1\n", out.stdout + out.stderr)
 
-    failed = results.count(False)
-    print(f"{len(results) - failed} passed, {failed} failed")
-    return 1 if failed or not results else 0
+    return summary()
 
 
 if __name__ == "__main__":
