@@ -676,7 +676,9 @@ Result<std::shared_ptr<Profile>> ToModel(const LegacyProfile& lp, const ReadLimi
   p.drop_frames = intern(lp.drop_frames);
   p.keep_frames = intern(lp.keep_frames);
 
-  std::unordered_map<uint32_t, uint32_t> mapping_at, function_at, location_at;  // arena index -> model index
+  // Arena index -> model index (kNone: not listed).
+  std::vector<uint32_t> mapping_at(lp.mapping_arena.size(), kNone), function_at(lp.function_arena.size(), kNone),
+      location_at(lp.location_arena.size(), kNone);
   for (uint32_t mi : lp.mapping_list) {
     const LMapping& lm = lp.mapping_arena[mi];
     Mapping m;
@@ -702,17 +704,16 @@ Result<std::shared_ptr<Profile>> ToModel(const LegacyProfile& lp, const ReadLimi
     l.id = ll.id;
     l.address = ll.address;
     if (ll.mapping != kNoIndex) {
-      auto it = mapping_at.find(ll.mapping);
-      if (it == mapping_at.end()) return Status::Error(fmt::format("malformed profile: inconsistent mapping of location {}", ll.id));
-      l.mapping = it->second;
+      l.mapping = mapping_at[ll.mapping];
+      if (l.mapping == kNone) return Status::Error(fmt::format("malformed profile: inconsistent mapping of location {}", ll.id));
     }
     l.lines_begin = static_cast<uint32_t>(p.lines.size());
     for (const LLine& ln : ll.lines) {
-      auto it = function_at.find(ln.function);
-      if (it == function_at.end()) {
+      const uint32_t f = ln.function == kNoIndex ? kNone : function_at[ln.function];
+      if (f == kNone) {
         return Status::Error(fmt::format("malformed profile: location id: {} has a line with no function", ll.id));
       }
-      p.lines.push_back({it->second, ln.line, 0});
+      p.lines.push_back({f, ln.line, 0});
     }
     l.lines_end = static_cast<uint32_t>(p.lines.size());
     location_at[li] = static_cast<uint32_t>(p.locations.size());
@@ -724,10 +725,10 @@ Result<std::shared_ptr<Profile>> ToModel(const LegacyProfile& lp, const ReadLimi
     Sample s;
     s.stack_begin = static_cast<uint32_t>(p.stack.size());
     for (uint32_t li : ls.locations) {
-      auto it = location_at.find(li);
-      if (it == location_at.end()) return Status::Error("malformed profile: a sample refers to a location the profile does not list");
-      p.stack.push_back(it->second);
-      const Location& l = p.locations[it->second];
+      const uint32_t at = location_at[li];
+      if (at == kNone) return Status::Error("malformed profile: a sample refers to a location the profile does not list");
+      p.stack.push_back(at);
+      const Location& l = p.locations[at];
       frames += l.lines_end > l.lines_begin ? l.lines_end - l.lines_begin : 1;
     }
     s.stack_end = static_cast<uint32_t>(p.stack.size());

@@ -7,9 +7,9 @@
 // errUnrecognized (so that the next parser is tried) answers
 // ParseOutcome::Unrecognized() here.
 //
-// Each parser builds its profile in a local LegacyProfile and hands it over
-// only when it succeeds, as pprof's parsers each start from a new Profile:
-// a parser that gives up half way leaves nothing behind.
+// Each parser fills the fresh LegacyProfile the dispatcher gives it, which
+// is dropped unless the parser succeeds (pprof's parsers each start from a
+// new Profile too).
 #include <re2/re2.h>
 
 #include <cstdint>
@@ -107,13 +107,6 @@ ParseOutcome FromStatus(Status st) {
   return st.ok() ? ParseOutcome::Ok() : ParseOutcome::Error(st.message());
 }
 
-// ParseAdditionalSections, then hands the profile over.
-ParseOutcome Finish(LineScanner& s, LegacyProfile& q, LegacyProfile& p) {
-  ParseOutcome out = ParseAdditionalSections(s, q);
-  if (out.recognized && out.status.ok()) p = std::move(q);
-  return out;
-}
-
 // ---------------------------------------------------------------------------
 // Heap profiles.
 
@@ -200,26 +193,25 @@ ParseOutcome ParseHeap(std::string_view b, LegacyProfile& p, const ReadLimits& l
     if (!s.error().empty()) return ParseOutcome::Error(s.error());
     return ParseOutcome::Unrecognized();
   }
-  LegacyProfile q;
   HeapHeader header;
   std::string_view line = s.Text();
-  q.period_type = "space";
-  q.period_unit = "bytes";
+  p.period_type = "space";
+  p.period_unit = "bytes";
   if (Matches(HeapHeaderRE(), line)) {
     if (!ParseHeapHeader(line, &header)) return ParseOutcome::Unrecognized();
-    q.period = header.period;
+    p.period = header.period;
   } else if (Matches(GrowthHeaderRE(), line) || Matches(FragmentationHeaderRE(), line)) {
-    q.period = 1;
+    p.period = 1;
   } else {
     return ParseOutcome::Unrecognized();
   }
 
   if (header.has_alloc) {
     // pprof puts alloc before inuse, so that its default is inuse_space.
-    q.sample_types = {{"alloc_objects", "count"}, {"alloc_space", "bytes"},
+    p.sample_types = {{"alloc_objects", "count"}, {"alloc_space", "bytes"},
                       {"inuse_objects", "count"}, {"inuse_space", "bytes"}};
   } else {
-    q.sample_types = {{"objects", "count"}, {"space", "bytes"}};
+    p.sample_types = {{"objects", "count"}, {"space", "bytes"}};
   }
 
   std::unordered_map<uint64_t, uint32_t> locs;
@@ -231,18 +223,18 @@ ParseOutcome ParseHeap(std::string_view b, LegacyProfile& p, const ReadLimits& l
     if (IsMemoryMapSentinel(line)) break;
     int64_t blocksize = 0;
     std::string err;
-    if (!ParseHeapSample(line, q.period, header.sampling, header.has_alloc, &value, &blocksize, &addrs, &err)) {
+    if (!ParseHeapSample(line, p.period, header.sampling, header.has_alloc, &value, &blocksize, &addrs, &err)) {
       return ParseOutcome::Error(err);
     }
     LSample sample;
     sample.values = value;
-    sample.locations = Locations(q, locs, addrs, /*keep_leaf=*/false);
+    sample.locations = Locations(p, locs, addrs, /*keep_leaf=*/false);
     sample.num_labels.emplace_back("bytes", blocksize);
-    Status st = AppendSample(q, std::move(sample), limits);
+    Status st = AppendSample(p, std::move(sample), limits);
     if (!st.ok()) return FromStatus(st);
   }
   if (!s.error().empty()) return ParseOutcome::Error(s.error());
-  return Finish(s, q, p);
+  return ParseAdditionalSections(s, p);
 }
 
 // ---------------------------------------------------------------------------
@@ -256,12 +248,11 @@ ParseOutcome ParseGoCount(std::string_view b, LegacyProfile& p, const ReadLimits
   if (!s.error().empty()) return ParseOutcome::Error(s.error());
   std::vector<std::string_view> g;
   if (!FindSubmatch(CountStartRE(), s.Text(), &g)) return ParseOutcome::Unrecognized();
-  LegacyProfile q;
   std::string profile_type(g[1]);
-  q.period_type = profile_type;
-  q.period_unit = "count";
-  q.period = 1;
-  q.sample_types = {{profile_type, "count"}};
+  p.period_type = profile_type;
+  p.period_unit = "count";
+  p.period = 1;
+  p.sample_types = {{profile_type, "count"}};
 
   std::unordered_map<uint64_t, uint32_t> locs;
   while (s.Scan()) {
@@ -286,13 +277,13 @@ ParseOutcome ParseGoCount(std::string_view b, LegacyProfile& p, const ReadLimits
       addrs.push_back(addr);
     }
     LSample sample;
-    sample.locations = Locations(q, locs, addrs, /*keep_leaf=*/false);
+    sample.locations = Locations(p, locs, addrs, /*keep_leaf=*/false);
     sample.values = {n};
-    Status st = AppendSample(q, std::move(sample), limits);
+    Status st = AppendSample(p, std::move(sample), limits);
     if (!st.ok()) return FromStatus(st);
   }
   if (!s.error().empty()) return ParseOutcome::Error(s.error());
-  return Finish(s, q, p);
+  return ParseAdditionalSections(s, p);
 }
 
 // ---------------------------------------------------------------------------
@@ -353,11 +344,10 @@ ParseOutcome ParseThread(std::string_view b, LegacyProfile& p, const ReadLimits&
     return ParseOutcome::Unrecognized();
   }
 
-  LegacyProfile q;
-  q.sample_types = {{"thread", "count"}};
-  q.period_type = "thread";
-  q.period_unit = "count";
-  q.period = 1;
+  p.sample_types = {{"thread", "count"}};
+  p.period_type = "thread";
+  p.period_unit = "count";
+  p.period = 1;
 
   std::unordered_map<uint64_t, uint32_t> locs;
   std::vector<uint64_t> addrs;
@@ -369,23 +359,22 @@ ParseOutcome ParseThread(std::string_view b, LegacyProfile& p, const ReadLimits&
     if (addrs.empty()) {
       // "same as previous thread" (or no stack): one more thread for the
       // previous sample.
-      if (!q.samples.empty()) {
-        int64_t& v = q.samples.back().values[0];
+      if (!p.samples.empty()) {
+        int64_t& v = p.samples.back().values[0];
         v = GoAdd(v, 1);
       }
       continue;
     }
     LSample sample;
-    sample.locations = Locations(q, locs, addrs, /*keep_leaf=*/true);
+    sample.locations = Locations(p, locs, addrs, /*keep_leaf=*/true);
     sample.values = {1};
-    Status st = AppendSample(q, std::move(sample), limits);
+    Status st = AppendSample(p, std::move(sample), limits);
     if (!st.ok()) return FromStatus(st);
   }
 
-  ParseOutcome out = ParseAdditionalSections(s, q);
+  ParseOutcome out = ParseAdditionalSections(s, p);
   if (!out.recognized || !out.status.ok()) return out;
-  CleanupDuplicateLocations(q);
-  p = std::move(q);
+  CleanupDuplicateLocations(p);
   return out;
 }
 
@@ -436,11 +425,10 @@ ParseOutcome ParseContention(std::string_view b, LegacyProfile& p, const ReadLim
       return ParseOutcome::Unrecognized();
     }
   }
-  LegacyProfile q;
-  q.period_type = "contentions";
-  q.period_unit = "count";
-  q.period = 1;
-  q.sample_types = {{"contentions", "count"}, {"delay", "nanoseconds"}};
+  p.period_type = "contentions";
+  p.period_unit = "count";
+  p.period = 1;
+  p.sample_types = {{"contentions", "count"}, {"delay", "nanoseconds"}};
 
   int64_t cpu_hz = 0;
   // "attribute = value" lines before the samples.
@@ -454,11 +442,11 @@ ParseOutcome ParseContention(std::string_view b, LegacyProfile& p, const ReadLim
     if (key == "cycles/second") {
       if (!ParseInt64(val, 0, &cpu_hz)) return ParseOutcome::Unrecognized();
     } else if (key == "sampling period") {
-      if (!ParseInt64(val, 0, &q.period)) return ParseOutcome::Unrecognized();
+      if (!ParseInt64(val, 0, &p.period)) return ParseOutcome::Unrecognized();
     } else if (key == "ms since reset") {
       int64_t ms = 0;
       if (!ParseInt64(val, 0, &ms)) return ParseOutcome::Unrecognized();
-      q.duration_nanos = GoMul(GoMul(ms, 1000), 1000);
+      p.duration_nanos = GoMul(GoMul(ms, 1000), 1000);
     } else if (key == "discarded samples") {
       // Ignored.
     } else {
@@ -476,18 +464,18 @@ ParseOutcome ParseContention(std::string_view b, LegacyProfile& p, const ReadLim
     std::string_view line = TrimSpace(s.Text());
     if (HasPrefix(line, "---")) break;
     if (!IsSpaceOrComment(line)) {
-      ParseOutcome out = ParseContentionSample(line, q.period, cpu_hz, &value, &addrs);
+      ParseOutcome out = ParseContentionSample(line, p.period, cpu_hz, &value, &addrs);
       if (!out.recognized || !out.status.ok()) return out;
       LSample sample;
       sample.values = value;
-      sample.locations = Locations(q, locs, addrs, /*keep_leaf=*/false);
-      Status st = AppendSample(q, std::move(sample), limits);
+      sample.locations = Locations(p, locs, addrs, /*keep_leaf=*/false);
+      Status st = AppendSample(p, std::move(sample), limits);
       if (!st.ok()) return FromStatus(st);
     }
     if (!s.Scan()) break;
   }
   if (!s.error().empty()) return ParseOutcome::Error(s.error());
-  return Finish(s, q, p);
+  return ParseAdditionalSections(s, p);
 }
 
 }  // namespace legacy
