@@ -19,6 +19,7 @@
 #include "base/sqlite_util.h"
 #include "decode/reader.h"
 #include "functions/functions.h"
+#include "report/source.h"
 #include "symbolize/symbolize.h"
 
 #ifndef PPROF_VERSION
@@ -79,10 +80,13 @@ std::string SymbolizeKey(const Registry& reg) {
 }
 
 // Symbolizes `p` from local binaries with the connection's binary path,
-// recording what happened in `e`.
-Status Symbolize(const Registry& reg, const SymbolizeMode& mode, Profile& p, LoadedProfile& e) {
+// recording what happened in `e` (and, if asked, how many locations got symbols).
+Status Symbolize(const Registry& reg, const SymbolizeMode& mode, Profile& p, LoadedProfile& e,
+                 uint64_t* locations_symbolized = nullptr) {
   SymbolizeOptions o;
-  o.binary_path = SplitPathList(reg.binary_path);
+  for (std::string& dir : SplitPathList(reg.binary_path)) {
+    if (!dir.empty()) o.binary_path.push_back(std::move(dir));
+  }
   o.force = mode.force;
   o.demangle = mode.demangle;
   SymbolizeReport rep;
@@ -90,6 +94,7 @@ Status Symbolize(const Registry& reg, const SymbolizeMode& mode, Profile& p, Loa
   e.symbolized = true;
   e.symbolize_warnings = std::move(rep.warnings);
   e.symbolize_notes = std::move(rep.notes);
+  if (locations_symbolized) *locations_symbolized = rep.locations_symbolized;
   return Status();
 }
 
@@ -291,19 +296,12 @@ void SymbolizeFunction(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
     if (!mode->local) return sqlite3_result_int64(ctx, 0);
     auto p = std::make_shared<Profile>(*old->profile);
     LoadedProfile e = *old;
-    SymbolizeOptions o;
-    o.binary_path = SplitPathList(reg.binary_path);
-    o.force = mode->force;
-    o.demangle = mode->demangle;
-    SymbolizeReport rep;
-    Status st = SymbolizeLocal(*p, o, &rep);
+    uint64_t symbolized = 0;
+    Status st = Symbolize(reg, *mode, *p, e, &symbolized);
     if (!st.ok()) return ResultError(ctx, "pprof_symbolize", old->path + ": " + st.message());
-    e.symbolized = true;
-    e.symbolize_warnings = std::move(rep.warnings);
-    e.symbolize_notes = std::move(rep.notes);
     e.profile = std::move(p);
     reg.Put(std::move(e));
-    sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(rep.locations_symbolized));
+    sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(symbolized));
   });
 }
 

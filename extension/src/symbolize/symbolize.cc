@@ -13,6 +13,7 @@
 #include <unordered_set>
 
 #include "base/path.h"
+#include "report/source.h"
 #include "symbolize/dwarf_binary.h"
 #include "symbolize/elf_file.h"
 
@@ -182,18 +183,6 @@ std::string Demangle(const std::string& name) {
   return status == 0 && out ? std::string(out.get()) : name;
 }
 
-std::vector<std::string> SplitPathList(const std::string& list) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= list.size()) {
-    size_t colon = list.find(':', start);
-    if (colon == std::string::npos) colon = list.size();
-    if (colon > start) out.push_back(list.substr(start, colon - start));
-    start = colon + 1;
-  }
-  return out;
-}
-
 std::string DefaultBinaryPath() {
   const char* env = std::getenv("PPROF_BINARY_PATH");
   if (env != nullptr && *env != '\0') return env;
@@ -204,6 +193,7 @@ std::string DefaultBinaryPath() {
 Result<SymbolizeMode> ParseSymbolizeMode(const std::string& mode) {
   SymbolizeMode m;
   for (const std::string& part : SplitPathList(Lower(mode))) {
+    if (part.empty()) continue;
     if (part == "none" || part == "no") return SymbolizeMode();
     if (part == "local" || part == "fastlocal") {
       m.local = true;
@@ -224,15 +214,6 @@ Result<SymbolizeMode> ParseSymbolizeMode(const std::string& mode) {
   }
   if ((m.force || !m.demangle) && !m.local) m.local = true;  // pprof: an option alone means local+remote
   return m;
-}
-
-Status SymbolizeLocal(Profile& p, const std::vector<std::string>& binary_path, std::vector<std::string>* warnings) {
-  SymbolizeOptions o;
-  o.binary_path = binary_path;
-  SymbolizeReport rep;
-  Status st = SymbolizeLocal(p, o, &rep);
-  if (warnings) warnings->insert(warnings->end(), rep.warnings.begin(), rep.warnings.end());
-  return st;
 }
 
 Status SymbolizeLocal(Profile& p, const SymbolizeOptions& o, SymbolizeReport* report) {

@@ -49,9 +49,6 @@ struct SymbolizeReport {
 // result.
 Status SymbolizeLocal(Profile& p, const SymbolizeOptions& options, SymbolizeReport* report);
 
-// The same with default options; warnings appended to `warnings`.
-Status SymbolizeLocal(Profile& p, const std::vector<std::string>& binary_path, std::vector<std::string>* warnings);
-
 // A -symbolize mode as pprof spells it: "none" | "local" | "fastlocal",
 // with ":force" and ":demangle=full|none". Remote symbolization is not
 // supported (an error says so).
@@ -62,8 +59,6 @@ struct SymbolizeMode {
 };
 Result<SymbolizeMode> ParseSymbolizeMode(const std::string& mode);
 
-// ':'-separated directories, empty entries dropped.
-std::vector<std::string> SplitPathList(const std::string& list);
 // $PPROF_BINARY_PATH, or $HOME/pprof/binaries as pprof defaults to.
 std::string DefaultBinaryPath();
 
