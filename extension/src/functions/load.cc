@@ -71,12 +71,10 @@ Result<std::vector<std::string>> ExpandPaths(const std::string& path) {
   return out;
 }
 
-// The symbolization settings a load applies: "" when it does not symbolize.
-std::string SymbolizeKey(const Registry& reg) {
-  auto mode = ParseSymbolizeMode(reg.symbolize);
-  if (!mode.ok() || !mode->local) return "";
-  return fmt::format("local{}{}\x1f{}", mode->force ? ":force" : "", mode->demangle ? "" : ":demangle=none",
-                     reg.binary_path);
+// The symbolization settings a load applies (`mode` local), to tell a
+// reload with other settings from an unchanged one.
+std::string SymbolizeKey(const SymbolizeMode& mode, const std::string& binary_path) {
+  return fmt::format("local{}{}\x1f{}", mode.force ? ":force" : "", mode.demangle ? "" : ":demangle=none", binary_path);
 }
 
 // Symbolizes `p` from local binaries with the connection's binary path,
@@ -113,7 +111,10 @@ Result<LoadedProfile> ReadOne(const Registry& reg, const std::string& path) {
   e.file_size = static_cast<uint64_t>(st.st_size);
   e.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
   e.inode = st.st_ino;
-  e.symbolize_key = SymbolizeKey(reg);
+  // The setting was checked when set; a mode that does not parse symbolizes nothing.
+  auto mode = ParseSymbolizeMode(reg.symbolize);
+  const bool symbolize = mode.ok() && mode->local;
+  e.symbolize_key = symbolize ? SymbolizeKey(*mode, reg.binary_path) : "";
   if (LoadedPtr old = reg.FindByRealPath(real)) {
     if (old->file_size == e.file_size && old->mtime_ns == e.mtime_ns && old->inode == e.inode &&
         old->symbolize_key == e.symbolize_key) {
@@ -122,16 +123,19 @@ Result<LoadedProfile> ReadOne(const Registry& reg, const std::string& path) {
     e.id = old->id;  // changed on disk: read again under the same id
     e.name = old->name;
   }
-  Result<std::string> bytes = ReadFile(path, reg.limits.max_profile_bytes);
-  if (!bytes.ok()) return Status::Error(fmt::format("{}: {}", path, bytes.status().message()));
-  auto parsed = ParseProfile(*bytes, reg.limits);
-  if (!parsed.ok()) return Status::Error(fmt::format("{}: {}", path, parsed.status().message()));
-  if (!e.symbolize_key.empty()) {
-    auto mode = ParseSymbolizeMode(reg.symbolize);
-    Status st = Symbolize(reg, *mode, *parsed.value(), e);
+  std::shared_ptr<Profile> profile;
+  {  // the file's bytes are freed before symbolization
+    Result<std::string> bytes = ReadFile(path, reg.limits.max_profile_bytes);
+    if (!bytes.ok()) return Status::Error(fmt::format("{}: {}", path, bytes.status().message()));
+    auto parsed = ParseProfile(*bytes, reg.limits);
+    if (!parsed.ok()) return Status::Error(fmt::format("{}: {}", path, parsed.status().message()));
+    profile = std::move(parsed.value());
+  }
+  if (symbolize) {
+    Status st = Symbolize(reg, *mode, *profile, e);
     if (!st.ok()) return Status::Error(fmt::format("{}: symbolization: {}", path, st.message()));
   }
-  e.profile = std::move(parsed.value());
+  e.profile = std::move(profile);
   return e;
 }
 
