@@ -60,10 +60,11 @@ bool LoadSource(sqlite3* db, const std::string& path, std::string* ids, const st
   // Why local symbolization left mappings unsymbolized, as pprof says it.
   Stmt log = Prepare(db,
                      "SELECT pprof_symbolize_log(profile_id, 'warnings') FROM pprof_profiles "
-                     "WHERE (profile_id > ? OR profile_id = ?) AND pprof_symbolize_log(profile_id, 'warnings') <> ''",
+                     "WHERE profile_id > ? OR profile_id = ?",
                      {before, result});
   while (log && sqlite3_step(log.get()) == SQLITE_ROW) {
-    std::fprintf(stderr, "%s\n", reinterpret_cast<const char*>(sqlite3_column_text(log.get(), 0)));
+    const unsigned char* w = sqlite3_column_text(log.get(), 0);
+    if (w && *w) std::fprintf(stderr, "%s\n", reinterpret_cast<const char*>(w));
   }
   return true;
 }
