@@ -12,13 +12,18 @@ namespace pprofsql {
 class Status {
  public:
   Status() = default;
-  static Status Error(std::string message) { return Status(std::move(message)); }
+  static Status Error(std::string message) { return Status(std::move(message), false); }
+  // An input over one of the reader's limits (decode/reader.h): not a
+  // malformed input, so no other reading of the bytes is tried.
+  static Status LimitExceeded(std::string message) { return Status(std::move(message), true); }
   bool ok() const { return !message_.has_value(); }
+  bool is_limit() const { return limit_; }
   const std::string& message() const { return *message_; }
 
  private:
-  explicit Status(std::string message) : message_(std::move(message)) {}
+  Status(std::string message, bool limit) : message_(std::move(message)), limit_(limit) {}
   std::optional<std::string> message_;
+  bool limit_ = false;
 };
 
 template <typename T>

@@ -34,7 +34,7 @@ Status Corrupt(const z_stream& z) {
 Result<std::string> MaybeGunzip(std::string_view data, const ReadLimits& limits) {
   const uint64_t max = limits.max_profile_bytes;
   auto too_big = [&] {
-    return Status::Error("profile is larger than the limit of " + HumanBytes(max) +
+    return Status::LimitExceeded("profile is larger than the limit of " + HumanBytes(max) +
                          " once decompressed (raise it with pprof_config('max_profile_bytes', N))");
   };
   if (data.size() < 2 || static_cast<unsigned char>(data[0]) != 0x1f ||

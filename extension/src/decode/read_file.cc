@@ -12,10 +12,6 @@
 #include "decode/reader.h"
 
 namespace pprofsql {
-namespace {
-// Every limit error says how to raise the limit; IsLimitError looks for it.
-constexpr char kRaiseIt[] = "raise it with pprof_config(";
-}  // namespace
 
 const std::vector<LimitInfo>& Limits() {
   static const std::vector<LimitInfo> limits = {
@@ -32,12 +28,8 @@ const std::vector<LimitInfo>& Limits() {
 }
 
 Status LimitError(const LimitInfo& limit, uint64_t value, uint64_t max) {
-  return Status::Error(fmt::format("{} is {}, more than the limit of {} ({}'{}', N))", limit.what, value, max,
-                                   kRaiseIt, limit.name));
-}
-
-bool IsLimitError(const Status& status) {
-  return !status.ok() && status.message().find(kRaiseIt) != std::string::npos;
+  return Status::LimitExceeded(fmt::format("{} is {}, more than the limit of {} (raise it with pprof_config('{}', N))",
+                                           limit.what, value, max, limit.name));
 }
 
 Status CheckLimit(const ReadLimits& limits, uint64_t ReadLimits::*field, uint64_t value) {
@@ -68,7 +60,7 @@ Result<std::shared_ptr<Profile>> ParseProfile(std::string_view file_bytes, const
   // A limit the proto reader hit is the answer too: the legacy readers would
   // only fail on the same bytes with a less useful message.
   if (proto.ok() || proto.status().message().find("concatenated profiles") != std::string::npos ||
-      IsLimitError(proto.status())) {
+      proto.status().is_limit()) {
     return proto;
   }
   LegacyResult legacy = ParseLegacyProfile(raw, limits);
@@ -88,7 +80,7 @@ Result<std::string> ReadFile(const std::string& path, uint64_t max_bytes) {
   std::streamoff size = in.tellg();
   if (size < 0) return Status::Error("cannot read (not a regular file?)");
   if (static_cast<uint64_t>(size) > max_bytes) {
-    return Status::Error(fmt::format(
+    return Status::LimitExceeded(fmt::format(
         "file is {} bytes, larger than the limit of {} bytes (raise it with pprof_config('max_profile_bytes', N))",
         size, max_bytes));
   }

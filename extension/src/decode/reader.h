@@ -38,8 +38,6 @@ const std::vector<LimitInfo>& Limits();
 // "<what> is N, more than the limit of M (raise it with pprof_config('name', N))".
 Status LimitError(const LimitInfo& limit, uint64_t value, uint64_t max);
 Status CheckLimit(const ReadLimits& limits, uint64_t ReadLimits::*field, uint64_t value);
-// True for the errors LimitError makes.
-bool IsLimitError(const Status& status);
 
 // gzip-compressed (any number of concatenated members) or raw bytes,
 // detected from the magic number as pprof does. The result holds at most
