@@ -59,9 +59,9 @@ class Registry {
   void Put(LoadedProfile entry);
   bool Remove(int64_t id);
   int64_t NextId() { return next_id_++; }
-  // New ids start above `id` (ids of profiles imported into the database).
-  void SkipIdsUpTo(int64_t id) {
-    if (next_id_ <= id) next_id_ = id + 1;
+  // New ids start at `id` or above (functions.h kFirstLoadedIdAboveImports).
+  void UseIdsFrom(int64_t id) {
+    if (next_id_ < id) next_id_ = id;
   }
 
   // The connection's source reader for the current source_path/trim_path

@@ -140,14 +140,14 @@ TEST_F(Import, OpenedWithTheExtensionShowsImportedAndLoadedProfiles) {
     sqlite3_finalize(st);
     return out;
   };
-  // The new profile gets the next id after the imported one.
-  EXPECT_EQ(query("SELECT pprof_load(" + Quote(Sample("go1.cpu.pb.gz")) + ")"), "2;");
-  EXPECT_EQ(query("SELECT profile_id FROM pprof_profiles ORDER BY 1"), "1;2;");
+  // The new profile gets an id from the range imports never use.
+  EXPECT_EQ(query("SELECT pprof_load(" + Quote(Sample("go1.cpu.pb.gz")) + ")"), "1000000000;");
+  EXPECT_EQ(query("SELECT profile_id FROM pprof_profiles ORDER BY 1"), "1;1000000000;");
   EXPECT_EQ(query("SELECT count(DISTINCT profile_id) FROM pprof_samples"), "2;");
   // Reports run on both: the imported one from its stored rows.
   EXPECT_EQ(query("SELECT text FROM pprof_top_text WHERE profile_id = 1 AND options = '' AND line_no = 1"),
             "Type: inuse_space;");
-  EXPECT_EQ(query("SELECT text FROM pprof_top_text WHERE profile_id = 2 AND options = '' AND line_no = 1"),
+  EXPECT_EQ(query("SELECT text FROM pprof_top_text WHERE profile_id = 1000000000 AND options = '' AND line_no = 1"),
             "Type: cpu;");
   sqlite3_close_v2(raw);
 }

@@ -1,6 +1,7 @@
 // RAII for SQLite handles and the one way errors leave a C callback.
 #pragma once
 
+#include <cctype>
 #include <memory>
 #include <new>
 #include <string>
@@ -55,6 +56,36 @@ int GuardVtab(sqlite3_vtab* vtab, F&& body) {
   } catch (const std::exception& e) {
     return SetVtabError(vtab, e.what());
   }
+}
+
+// Functions that read or write files, or change what the connection holds or
+// how it reads (pprof_load, pprof_import, pprof_config, ...), must run only
+// from SQL the user typed. SQLITE_DIRECTONLY keeps them out of views and
+// triggers of a database someone else wrote, but SQLite 3.40 does not apply
+// it to CHECK constraints, and DEFAULT clauses, generated columns and index
+// expressions run inside statements the user wrote for other reasons. So
+// each call also checks that a statement running on the connection is a
+// read-only one (a SELECT: schema-borne expressions of that kind only run
+// when a table is written) whose own text names the function. Returns false
+// after setting the error result.
+inline bool RequireDirectCall(sqlite3_context* ctx, std::string_view function) {
+  sqlite3* db = sqlite3_context_db_handle(ctx);
+  for (sqlite3_stmt* st = sqlite3_next_stmt(db, nullptr); st; st = sqlite3_next_stmt(db, st)) {
+    if (!sqlite3_stmt_busy(st) || !sqlite3_stmt_readonly(st)) continue;
+    const char* sql = sqlite3_sql(st);
+    if (!sql) continue;
+    std::string_view text(sql);
+    // Case-insensitive search: SQL function names are.
+    for (size_t i = 0; i + function.size() <= text.size(); i++) {
+      size_t k = 0;
+      while (k < function.size() && std::tolower(static_cast<unsigned char>(text[i + k])) == function[k]) k++;
+      if (k == function.size()) return true;
+    }
+  }
+  ResultError(ctx, function,
+              "may only be called from a SELECT statement that names it, not from a trigger, view, CHECK "
+              "constraint, DEFAULT clause, generated column or index expression");
+  return false;
 }
 
 inline void ResultText(sqlite3_context* ctx, std::string_view s) {

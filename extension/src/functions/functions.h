@@ -17,8 +17,11 @@ int RegisterFormatFunctions(sqlite3* db);
 // regexp (the REGEXP operator) and pprof_match (functions/regexp_functions.cc).
 int RegisterRegexpFunctions(sqlite3* db);
 
-// pprof_source and pprof_source_error (tables/source_table.cc).
-int RegisterSourceTable(sqlite3* db, const std::shared_ptr<Registry>& registry);
+// pprof_source and pprof_source_error (tables/source_table.cc). With
+// `loaded_files_only`, only the table, under `name`, reading only the files
+// that loaded profiles name (for the views of an imported database).
+int RegisterSourceTable(sqlite3* db, const std::shared_ptr<Registry>& registry,
+                        const std::string& name = "pprof_source", bool loaded_files_only = false);
 
 // pprof_prepare (functions/prepare.cc).
 // PrepareProfile is its body: the profile pprof reports on, from loaded
@@ -51,5 +54,18 @@ int RegisterImportFunction(sqlite3* db, const std::shared_ptr<Registry>& registr
 // When the database already holds imported pprof_* tables, TEMP views of the
 // same names show the imported rows and the loaded profiles together.
 int ShadowImportedTables(sqlite3* db, const std::shared_ptr<Registry>& registry, char** err);
+
+// Profile ids of a database are split in two ranges, so that ids never
+// collide across connections and processes: pprof_import numbers imported
+// profiles from 1 up to below this; a connection whose database holds
+// imported profiles numbers the profiles it loads from here up. (Without
+// imported profiles, loaded ids start at 1.)
+constexpr int64_t kFirstLoadedIdAboveImports = 1000000000;
+
+// Checks that `schema`.pprof_profiles holds only profile ids an import
+// writes (integers from 1 to below kFirstLoadedIdAboveImports) and sets
+// *max_id to the largest (0 when there are none). A database is data from
+// someone else: its ids are checked like any input.
+Status ValidateImportedIds(sqlite3* db, const std::string& schema, int64_t* max_id);
 
 }  // namespace pprofsql

@@ -20,13 +20,17 @@
 #include <map>
 
 #include "base/sqlite_util.h"
+#include "base/utf8.h"
 #include "functions/functions.h"
+#include "report/stored_source.h"
 #include "vtab/table.h"
 
 namespace pprofsql {
 namespace {
 
 constexpr char kSrc[] = "_pprof_src_";  // the in-memory tables, as the import's connection sees them
+// The largest source file an import stores.
+constexpr uint64_t kMaxStoredSourceBytes = uint64_t{16} << 20;
 // Every statement names main.*: the import's own connection may have TEMP
 // views of the same names (when pprof-sql or a test registers the extension
 // for every connection, and the database already holds imported tables).
@@ -34,6 +38,39 @@ constexpr char kSrc[] = "_pprof_src_";  // the in-memory tables, as the import's
 // The computed tables an import stores rows of.
 bool IsStoredReport(const std::string& name) {
   return name == "pprof_graph" || name == "pprof_graph_edges" || name == "pprof_report_labels";
+}
+
+// Binds a name from a profile: TEXT when it is valid UTF-8, else the same
+// bytes as a BLOB (clients such as Python's sqlite3 cannot read TEXT that is
+// not UTF-8; docs/SCHEMA.md, "Imported databases").
+void BindName(sqlite3_stmt* st, int i, const std::string& s) {
+  if (IsValidUtf8(s)) {
+    sqlite3_bind_text64(st, i, s.data(), s.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  } else {
+    sqlite3_bind_blob64(st, i, s.data(), s.size(), SQLITE_TRANSIENT);
+  }
+}
+
+// _pprof_text_or_blob(x), on the import's own connection only: x, or its
+// bytes as a BLOB when x is TEXT that is not valid UTF-8.
+// ", col1, col2, ..." for copying a table's rows after profile_id, with
+// TEXT columns passed through _pprof_text_or_blob.
+std::string SelectList(const TableSpec& t) {
+  std::string cols;
+  for (size_t i = 1; i < t.columns.size(); i++) {
+    const ColumnSpec& c = t.columns[i];
+    cols += std::string(c.type) == "TEXT" ? fmt::format(", _pprof_text_or_blob(\"{}\")", c.name)
+                                          : fmt::format(", \"{}\"", c.name);
+  }
+  return cols;
+}
+
+void TextOrBlob(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) != SQLITE_TEXT) return sqlite3_result_value(ctx, argv[0]);
+  const char* t = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+  size_t n = static_cast<size_t>(sqlite3_value_bytes(argv[0]));
+  if (IsValidUtf8(std::string_view(t, n))) return sqlite3_result_value(ctx, argv[0]);
+  sqlite3_result_blob64(ctx, t, n, SQLITE_TRANSIENT);
 }
 
 struct DbCloser {
@@ -54,6 +91,10 @@ class Importer {
     // Another writer holds the database: wait a while, then fail clearly.
     sqlite3_busy_timeout(db_.get(), static_cast<int>(std::min<int64_t>(reg_->busy_timeout_ms, INT32_MAX)));
     if (RegisterTables(db_.get(), reg_, kSrc) != SQLITE_OK) return Error("cannot register the tables");
+    if (sqlite3_create_function_v2(db_.get(), "_pprof_text_or_blob", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+                                   TextOrBlob, nullptr, nullptr, nullptr) != SQLITE_OK) {
+      return Error("cannot register _pprof_text_or_blob");
+    }
     // A bigger page cache for building the indexes of big profiles.
     PPROF_RETURN_IF_ERROR(Exec("PRAGMA cache_size = -262144"));
     if (!Exec("BEGIN IMMEDIATE").ok()) {
@@ -66,7 +107,17 @@ class Importer {
       sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
       return st;
     }
-    PPROF_RETURN_IF_ERROR(Exec("COMMIT"));
+    if (Status st = Exec("COMMIT"); !st.ok()) {
+      sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+      if (sqlite3_errcode(db_.get()) == SQLITE_BUSY || sqlite3_errcode(db_.get()) == SQLITE_LOCKED) {
+        return Status::Error(fmt::format(
+            "{}: cannot commit: another connection is reading it ({}); waited {} ms. Nothing was imported: close "
+            "the programs that have it open (a BI tool, sqlite3) or give pprof_config('busy_timeout_ms', N) more "
+            "time, and import again",
+            path, sqlite3_errmsg(db_.get()), reg_->busy_timeout_ms));
+      }
+      return Status::Error(fmt::format("{}: cannot commit: {}", path, st.message()));
+    }
     if (progress_) std::fprintf(stderr, "\r\033[Kimported %zu profiles into %s\n", profiles.size(), path.c_str());
     return static_cast<int>(profiles.size());
   }
@@ -75,7 +126,11 @@ class Importer {
   Status Import(const std::vector<LoadedPtr>& profiles) {
     PPROF_RETURN_IF_ERROR(CreateSchema());
     int64_t base = 0;
-    PPROF_RETURN_IF_ERROR(QueryInt("SELECT coalesce(max(profile_id), 0) FROM main.pprof_profiles", &base));
+    PPROF_RETURN_IF_ERROR(ValidateImportedIds(db_.get(), "main", &base));
+    if (base + static_cast<int64_t>(profiles.size()) >= kFirstLoadedIdAboveImports) {
+      return Status::Error(fmt::format("the database holds profile ids up to {}; imported ids stay below {}", base,
+                                       kFirstLoadedIdAboveImports));
+    }
     for (size_t i = 0; i < profiles.size(); i++) {
       PPROF_RETURN_IF_ERROR(ImportOne(*profiles[i], base + static_cast<int64_t>(i) + 1, i + 1, profiles.size()));
     }
@@ -123,6 +178,10 @@ LEFT JOIN pprof_lines l ON l.profile_id = s.profile_id AND l.location_id = s.loc
     PPROF_RETURN_IF_ERROR(Exec(
         "CREATE TABLE IF NOT EXISTS main.pprof_source(file TEXT, line INTEGER, text TEXT, PRIMARY KEY (file, line)) "
         "WITHOUT ROWID"));
+    // What the import did with each file the listings name.
+    PPROF_RETURN_IF_ERROR(Exec(
+        "CREATE TABLE IF NOT EXISTS main.pprof_source_files(profile_id INTEGER, file TEXT, stored INTEGER, "
+        "detail TEXT, PRIMARY KEY (profile_id, file)) WITHOUT ROWID"));
     static const char* const kIndexes[] = {
         "pprof_lines(profile_id, function_id)",
         "pprof_functions(name)",
@@ -147,8 +206,7 @@ LEFT JOIN pprof_lines l ON l.profile_id = s.profile_id AND l.location_id = s.loc
     for (const TableSpec& t : AllTables()) {
       if (t.computed || std::string(t.name) == "pprof_frames") continue;
       Progress(n, count, lp.name, t.name);
-      std::string cols;
-      for (size_t i = 1; i < t.columns.size(); i++) cols += std::string(", ") + t.columns[i].name;
+      std::string cols = SelectList(t);
       PPROF_RETURN_IF_ERROR(Exec(fmt::format("INSERT INTO main.{0} SELECT {1}{2} FROM {3}{0} WHERE profile_id = {4}",
                                              t.name, new_id, cols, kSrc, lp.id)));
     }
@@ -169,8 +227,7 @@ LEFT JOIN pprof_lines l ON l.profile_id = s.profile_id AND l.location_id = s.loc
       for (const TableSpec& t : AllTables()) {
         if (std::string(t.name) == r.table) spec = &t;
       }
-      std::string cols;
-      for (size_t i = 1; i < spec->columns.size(); i++) cols += std::string(", ") + spec->columns[i].name;
+      std::string cols = SelectList(*spec);
       for (const char* report : r.reports) {
         Progress(n, count, lp.name, std::string(r.table) + " " + report);
         for (const std::string& o : options) {
@@ -186,35 +243,56 @@ LEFT JOIN pprof_lines l ON l.profile_id = s.profile_id AND l.location_id = s.loc
     return ImportSources(new_id);
   }
 
-  // The lines of every file the listings of profile `id` show.
+  // The lines of every file the listings of profile `id` show, when the
+  // file lies under the roots the user gave (report/stored_source.h), and a
+  // row per file in pprof_source_files saying whether it was stored or why
+  // not. Files are never read because a profile names them alone.
   Status ImportSources(int64_t id) {
     std::vector<std::string> files;
     {
       sqlite3_stmt* raw = nullptr;
       std::string sql = fmt::format(
-          "SELECT DISTINCT file FROM main.pprof_graph WHERE profile_id = {} AND report = 'list' AND file IS NOT NULL "
-          "AND source_error IS NULL",
+          "SELECT DISTINCT file FROM main.pprof_graph WHERE profile_id = {} AND report = 'list' AND file IS NOT NULL",
           id);
       if (sqlite3_prepare_v2(db_.get(), sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) return Error("source files");
       StmtPtr st(raw);
       while (sqlite3_step(st.get()) == SQLITE_ROW) {
-        files.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st.get(), 0)));
+        files.emplace_back(reinterpret_cast<const char*>(sqlite3_column_blob(st.get(), 0)),
+                           static_cast<size_t>(sqlite3_column_bytes(st.get(), 0)));
       }
     }
-    sqlite3_stmt* raw = nullptr;
-    if (sqlite3_prepare_v2(db_.get(), "INSERT OR IGNORE INTO main.pprof_source VALUES (?, ?, ?)", -1, &raw, nullptr) !=
-        SQLITE_OK) {
-      return Error("pprof_source");
+    StmtPtr insert, note;
+    {
+      sqlite3_stmt* raw = nullptr;
+      if (sqlite3_prepare_v2(db_.get(), "INSERT OR IGNORE INTO main.pprof_source VALUES (?, ?, ?)", -1, &raw,
+                             nullptr) != SQLITE_OK) {
+        return Error("pprof_source");
+      }
+      insert.reset(raw);
+      if (sqlite3_prepare_v2(db_.get(), "INSERT OR REPLACE INTO main.pprof_source_files VALUES (?, ?, ?, ?)", -1,
+                             &raw, nullptr) != SQLITE_OK) {
+        return Error("pprof_source_files");
+      }
+      note.reset(raw);
     }
-    StmtPtr insert(raw);
     for (const std::string& file : files) {
-      auto lines = reg_->Sources().SharedLines(file);
-      if (!lines.ok()) continue;  // pprof_graph.source_error says why
-      for (size_t i = 0; i < (*lines)->size(); i++) {
-        sqlite3_bind_text(insert.get(), 1, file.data(), static_cast<int>(file.size()), SQLITE_TRANSIENT);
+      StoredSource src = ReadStoredSource(file, reg_->source_path, reg_->trim_path, kMaxStoredSourceBytes);
+      sqlite3_bind_int64(note.get(), 1, id);
+      BindName(note.get(), 2, file);
+      sqlite3_bind_int(note.get(), 3, src.lines ? 1 : 0);
+      const std::string& detail = src.lines ? src.opened : src.skipped;
+      BindName(note.get(), 4, detail);
+      if (sqlite3_step(note.get()) != SQLITE_DONE) return Error("pprof_source_files");
+      sqlite3_reset(note.get());
+      if (!src.lines) {
+        skipped_sources_++;
+        continue;
+      }
+      stored_sources_++;
+      for (size_t i = 0; i < src.lines->size(); i++) {
+        BindName(insert.get(), 1, file);
         sqlite3_bind_int64(insert.get(), 2, static_cast<sqlite3_int64>(i + 1));
-        const std::string& text = (**lines)[i];
-        sqlite3_bind_text(insert.get(), 3, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+        BindName(insert.get(), 3, (*src.lines)[i]);
         if (sqlite3_step(insert.get()) != SQLITE_DONE) return Error("pprof_source");
         sqlite3_reset(insert.get());
       }
@@ -248,26 +326,19 @@ LEFT JOIN pprof_lines l ON l.profile_id = s.profile_id AND l.location_id = s.loc
     return rc == SQLITE_DONE ? Status() : Error("import");
   }
 
-  Status QueryInt(const std::string& sql, int64_t* out) {
-    sqlite3_stmt* raw = nullptr;
-    if (sqlite3_prepare_v2(db_.get(), sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) return Error("query");
-    StmtPtr st(raw);
-    if (sqlite3_step(st.get()) != SQLITE_ROW) return Error("query");
-    *out = sqlite3_column_int64(st.get(), 0);
-    return Status();
-  }
-
   Status Error(const char* what) {
     return Status::Error(fmt::format("{}: {}", what, sqlite3_errmsg(db_.get())));
   }
 
   std::shared_ptr<Registry> reg_;
   bool progress_;
+  uint64_t stored_sources_ = 0, skipped_sources_ = 0;
   std::unique_ptr<sqlite3, DbCloser> db_;
 };
 
 void ImportFunction(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   GuardFunction(ctx, "pprof_import", [&] {
+    if (!RequireDirectCall(ctx, "pprof_import")) return;
     auto& reg = *static_cast<std::shared_ptr<Registry>*>(sqlite3_user_data(ctx));
     const unsigned char* path = sqlite3_value_text(argv[0]);
     if (!path || !*path) return ResultError(ctx, "pprof_import", "the database path is empty");
@@ -303,7 +374,7 @@ void ImportFunction(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
 int RegisterImportFunction(sqlite3* db, const std::shared_ptr<Registry>& registry) {
   for (int nargs : {1, 2}) {
     auto* data = new std::shared_ptr<Registry>(registry);
-    // DIRECTONLY: it writes a file named by its argument.
+    // DIRECTONLY (and RequireDirectCall): it writes a file named by its argument.
     int rc = sqlite3_create_function_v2(db, "pprof_import", nargs, SQLITE_UTF8 | SQLITE_DIRECTONLY, data,
                                         ImportFunction, nullptr, nullptr,
                                         [](void* p) { delete static_cast<std::shared_ptr<Registry>*>(p); });

@@ -2,9 +2,12 @@
 // pprof_symbolize(id_or_name [, mode]), pprof_symbolize_log(id_or_name [, what]),
 // pprof_version().
 //
-// pprof_load and pprof_symbolize read files, so they are SQLITE_DIRECTONLY: a view or trigger in a
-// database someone else wrote cannot make this connection read arbitrary
-// files. The others only touch memory.
+// pprof_load and pprof_symbolize read files, and pprof_unload and
+// pprof_config change what the connection holds or how it reads: all are
+// SQLITE_DIRECTONLY and check RequireDirectCall, so nothing stored in a
+// database someone else wrote (views, triggers, CHECK, DEFAULT, generated
+// columns, index expressions) can make this connection read files or change
+// its settings.
 #include <dirent.h>
 #include <fmt/format.h>
 #include <glob.h>
@@ -141,6 +144,7 @@ Result<LoadedProfile> ReadOne(const Registry& reg, const std::string& path) {
 
 void Load(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   GuardFunction(ctx, "pprof_load", [&] {
+    if (!RequireDirectCall(ctx, "pprof_load")) return;
     Registry& reg = *RegistryOf(ctx);
     if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return ResultError(ctx, "pprof_load", "path is NULL");
     std::string path(reinterpret_cast<const char*>(sqlite3_value_text(argv[0])));
@@ -199,6 +203,7 @@ void Load(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
 
 void Unload(sqlite3_context* ctx, int, sqlite3_value** argv) {
   GuardFunction(ctx, "pprof_unload", [&] {
+    if (!RequireDirectCall(ctx, "pprof_unload")) return;
     Registry& reg = *RegistryOf(ctx);
     LoadedPtr p;
     if (sqlite3_value_type(argv[0]) == SQLITE_INTEGER) {
@@ -213,6 +218,8 @@ void Unload(sqlite3_context* ctx, int, sqlite3_value** argv) {
 
 void Config(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   GuardFunction(ctx, "pprof_config", [&] {
+    // Reading a setting is harmless; changing one changes what later reads do.
+    if (argc > 1 && !RequireDirectCall(ctx, "pprof_config")) return;
     Registry& reg = *RegistryOf(ctx);
     const char* key = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
     std::string k = key ? key : "";
@@ -284,6 +291,7 @@ LoadedPtr FindProfile(const Registry& reg, sqlite3_value* v) {
 // locations got symbols. The profile keeps its id.
 void SymbolizeFunction(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   GuardFunction(ctx, "pprof_symbolize", [&] {
+    if (!RequireDirectCall(ctx, "pprof_symbolize")) return;
     Registry& reg = *RegistryOf(ctx);
     LoadedPtr old = FindProfile(reg, argv[0]);
     if (!old) return ResultError(ctx, "pprof_symbolize", "no such profile");

@@ -165,6 +165,7 @@ namespace {
 
 void PrepareFunction(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   GuardFunction(ctx, "pprof_prepare", [&] {
+    if (!RequireDirectCall(ctx, "pprof_prepare")) return;
     Registry& reg = **static_cast<std::shared_ptr<Registry>*>(sqlite3_user_data(ctx));
     if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return ResultError(ctx, "pprof_prepare", "ids is NULL");
     std::string ids = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
@@ -175,6 +176,24 @@ void PrepareFunction(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
     auto e = PrepareProfile(reg, ids, options);
     if (!e.ok()) return ResultError(ctx, "pprof_prepare", e.status().message());
     LoadedPtr old = reg.FindPrepared(e->prepare_key);
+    // The prepared profile stays loaded: charge it to the memory limit, as
+    // pprof_load does (a profile it shares with its source, when nothing
+    // was filtered or merged, costs nothing more).
+    uint64_t memory = 0;
+    for (const LoadedPtr& p : reg.All()) {
+      if (!old || p->id != old->id) memory += p->profile->MemoryBytes();
+    }
+    bool shared = false;
+    for (const LoadedPtr& p : reg.All()) shared = shared || p->profile == e->profile;
+    if (!shared) memory += e->profile->MemoryBytes();
+    if (e->unfiltered && e->unfiltered != e->profile) {
+      bool unfiltered_shared = false;
+      for (const LoadedPtr& p : reg.All()) unfiltered_shared = unfiltered_shared || p->profile == e->unfiltered;
+      if (!unfiltered_shared) memory += e->unfiltered->MemoryBytes();
+    }
+    if (Status st = CheckLimit(reg.limits, &ReadLimits::max_memory_bytes, memory); !st.ok()) {
+      return ResultError(ctx, "pprof_prepare", st.message());
+    }
     e->id = old ? old->id : reg.NextId();
     int64_t id = e->id;
     reg.Put(std::move(e.value()));
@@ -187,8 +206,9 @@ void PrepareFunction(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
 int RegisterPrepareFunction(sqlite3* db, const std::shared_ptr<Registry>& registry) {
   for (int nargs : {1, 2}) {
     auto* data = new std::shared_ptr<Registry>(registry);
-    // Not DIRECTONLY: it reads no files, only profiles already loaded.
-    int rc = sqlite3_create_function_v2(db, "pprof_prepare", nargs, SQLITE_UTF8 | SQLITE_INNOCUOUS, data,
+    // DIRECTONLY (and RequireDirectCall): it reads no files, but it adds
+    // profiles to the connection, which costs memory and changes ids.
+    int rc = sqlite3_create_function_v2(db, "pprof_prepare", nargs, SQLITE_UTF8 | SQLITE_DIRECTONLY, data,
                                         PrepareFunction, nullptr, nullptr,
                                         [](void* p) { delete static_cast<std::shared_ptr<Registry>*>(p); });
     if (rc != SQLITE_OK) return rc;

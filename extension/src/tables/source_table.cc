@@ -32,6 +32,8 @@
 #include <new>
 #include <optional>
 #include <string>
+#include <unordered_set>
+#include <vector>
 
 #include "base/sqlite_util.h"
 #include "functions/functions.h"
@@ -55,12 +57,79 @@ enum : int { kColFile = 0, kColLine = 1, kColText = 2, kColFileArg = 3 };
 struct SourceAux {
   std::shared_ptr<Registry> registry;
   SourceReader& Reader() { return registry->Sources(); }
+
+  // Set on the instance that the TEMP view pprof_source of a database
+  // holding imported profiles reads (functions/shadow.cc): a file's lines
+  // are the text the database stored for it, else, when a loaded profile
+  // names the file, what the source path finds; nothing else. So no row of
+  // the database, whatever file it names, makes the connection read a file.
+  bool loaded_files_only = false;
+  bool NamedByLoadedProfile(const std::string& file) {
+    std::vector<const void*> key;
+    for (const LoadedPtr& p : registry->All()) key.push_back(p->profile.get());
+    key.push_back(reinterpret_cast<const void*>(registry->settings_generation));
+    if (key != named_key_) {
+      named_.clear();
+      for (const LoadedPtr& p : registry->All()) {
+        for (const Function& f : p->profile->functions) {
+          std::string_view raw = p->profile->str(f.filename);
+          if (raw.empty()) continue;
+          named_.emplace(raw);
+          // The name the reports give the file (report/graph.cc).
+          std::string trimmed = TrimPath(raw, registry->trim_path, registry->source_path);
+          if (!trimmed.empty()) named_.insert(CleanPath(trimmed));
+        }
+      }
+      named_key_ = std::move(key);
+    }
+    return named_.count(file) > 0;
+  }
+
+ private:
+  std::vector<const void*> named_key_;
+  std::unordered_set<std::string> named_;
 };
 using AuxPtr = std::shared_ptr<SourceAux>;
 
 struct VTab : sqlite3_vtab {
   AuxPtr aux;
+  sqlite3* db = nullptr;
 };
+
+// The lines main.pprof_source stored for `file`, or nullptr when it stored none.
+Result<std::shared_ptr<const SourceReader::LineList>> StoredLines(sqlite3* db, sqlite3_value* file) {
+  sqlite3_stmt* raw = nullptr;
+  // Only a real table: without one, main.pprof_source names the eponymous
+  // table, which reads files.
+  if (sqlite3_prepare_v2(db, "SELECT 1 FROM main.sqlite_schema WHERE type = 'table' AND name = 'pprof_source'", -1,
+                         &raw, nullptr) != SQLITE_OK) {
+    return Status::Error(sqlite3_errmsg(db));
+  }
+  StmtPtr exists(raw);
+  if (sqlite3_step(raw) != SQLITE_ROW) return std::shared_ptr<const SourceReader::LineList>();
+  if (sqlite3_prepare_v2(db,
+                         "SELECT line, text FROM main.pprof_source WHERE file = ?1 AND typeof(line) = 'integer' "
+                         "AND line BETWEEN 1 AND 100000000 ORDER BY line",
+                         -1, &raw, nullptr) != SQLITE_OK) {
+    // No such table: nothing stored.
+    return std::shared_ptr<const SourceReader::LineList>();
+  }
+  StmtPtr st(raw);
+  sqlite3_bind_value(raw, 1, file);
+  auto lines = std::make_shared<SourceReader::LineList>();
+  int rc;
+  while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
+    auto line = static_cast<size_t>(sqlite3_column_int64(raw, 0));
+    // A line past a gap in the stored lines: the gap reads as empty lines.
+    if (line > lines->size() + (size_t{1} << 20)) break;
+    lines->resize(std::max(lines->size(), line));
+    const auto* t = static_cast<const char*>(sqlite3_column_blob(raw, 1));
+    (*lines)[line - 1].assign(t ? t : "", static_cast<size_t>(sqlite3_column_bytes(raw, 1)));
+  }
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW) return Status::Error(sqlite3_errmsg(db));
+  if (lines->empty()) return std::shared_ptr<const SourceReader::LineList>();
+  return std::shared_ptr<const SourceReader::LineList>(std::move(lines));
+}
 
 struct Cursor : sqlite3_vtab_cursor {
   std::string file;
@@ -124,6 +193,7 @@ int Connect(sqlite3* db, void* paux, int, const char* const*, sqlite3_vtab** out
   auto* vt = new (std::nothrow) VTab();
   if (!vt) return SQLITE_NOMEM;
   vt->aux = *static_cast<AuxPtr*>(paux);
+  vt->db = db;
   *out = vt;
   return SQLITE_OK;
 }
@@ -250,9 +320,17 @@ int Filter(sqlite3_vtab_cursor* cur, int idx, const char*, int argc, sqlite3_val
     if (!file) return SetVtabError(vt, "pprof_source: a file is required, e.g. WHERE file = 'main.go'");
     if (sqlite3_value_type(file) == SQLITE_NULL) return SQLITE_OK;  // file = NULL matches nothing
     c->file = ValueString(file);
-    auto lines = vt->aux->Reader().SharedLines(c->file);
-    if (!lines.ok()) return SQLITE_OK;  // not found: no rows (pprof_source_error says why)
-    c->lines = std::move(lines.value());
+    if (vt->aux->loaded_files_only) {
+      auto stored = StoredLines(vt->db, file);
+      if (!stored.ok()) return SetVtabError(vt, "pprof_source: " + stored.status().message());
+      c->lines = std::move(stored.value());
+      if (!c->lines && !vt->aux->NamedByLoadedProfile(c->file)) return SQLITE_OK;
+    }
+    if (!c->lines) {
+      auto lines = vt->aux->Reader().SharedLines(c->file);
+      if (!lines.ok()) return SQLITE_OK;  // not found: no rows (pprof_source_error says why)
+      c->lines = std::move(lines.value());
+    }
     sqlite3_int64 lo = 1, hi = static_cast<sqlite3_int64>(c->lines->size());
     if (idx & kLineEq) {
       if (sqlite3_value* v = next_arg()) Narrow(v, kLineEq, &lo, &hi);
@@ -336,11 +414,14 @@ void DeleteAux(void* p) { delete static_cast<AuxPtr*>(p); }
 
 }  // namespace
 
-int RegisterSourceTable(sqlite3* db, const std::shared_ptr<Registry>& registry) {
+int RegisterSourceTable(sqlite3* db, const std::shared_ptr<Registry>& registry, const std::string& name,
+                        bool loaded_files_only) {
   auto aux = std::make_shared<SourceAux>();
   aux->registry = registry;
-  int rc = sqlite3_create_module_v2(db, "pprof_source", &kModule, new AuxPtr(aux), DeleteAux);
+  aux->loaded_files_only = loaded_files_only;
+  int rc = sqlite3_create_module_v2(db, name.c_str(), &kModule, new AuxPtr(aux), DeleteAux);
   if (rc != SQLITE_OK) return rc;  // SQLite calls the destructor on failure too
+  if (loaded_files_only) return SQLITE_OK;
   // DIRECTONLY for the same reason as the table: it probes the file system.
   return sqlite3_create_function_v2(db, "pprof_source_error", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY, new AuxPtr(aux),
                                     SourceError, nullptr, nullptr, DeleteAux);

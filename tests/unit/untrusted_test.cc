@@ -1,0 +1,398 @@
+// A profile or a database is data, never instructions (issue 12, part 1):
+// neither makes us read, store or write a file the user did not point at.
+//   - Functions with side effects cannot be reached from anything stored in
+//     a database: CHECK, DEFAULT, generated columns, index expressions,
+//     triggers, views (with trusted_schema on and off).
+//   - An import stores source text only from the roots the user gave, and
+//     only regular files inside them.
+//   - An imported database that was edited to name other files never makes
+//     the connection read them; its listings come from its stored text.
+//   - pprof_prepare's profiles count against the memory limit.
+//   - Profile ids read from a database are checked, and loaded and imported
+//     ids never collide across connections.
+#include <gmock/gmock.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "profile.pb.h"
+#include "test_util.h"
+
+namespace {
+
+namespace pb = perftools::profiles;
+using pprof_test::Db;
+using pprof_test::Quote;
+using pprof_test::TempDir;
+using ::testing::AnyOf;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+std::string Sample(const std::string& name) { return pprof_test::SourceDir() + "/samples/" + name; }
+
+// A connection to a database file, with or without the extension.
+class FileDb {
+ public:
+  FileDb(const std::string& path, bool extension) {
+    if (extension) {
+      sqlite3_auto_extension(reinterpret_cast<void (*)()>(sqlite3_pprof_init));
+    } else {
+      sqlite3_reset_auto_extension();
+    }
+    rc_ = sqlite3_open(path.c_str(), &db_);
+    open_error_ = rc_ == SQLITE_OK ? "" : sqlite3_errmsg(db_);
+    sqlite3_reset_auto_extension();
+  }
+  ~FileDb() { sqlite3_close_v2(db_); }
+  const std::string& open_error() const { return open_error_; }
+  sqlite3* get() { return db_; }
+  // "" on success, else the error.
+  std::string Try(const std::string& sql, std::string* first = nullptr) {
+    const char* tail = sql.c_str();
+    while (tail && *tail) {
+      sqlite3_stmt* st = nullptr;
+      if (sqlite3_prepare_v2(db_, tail, -1, &st, &tail) != SQLITE_OK) return sqlite3_errmsg(db_);
+      if (!st) continue;
+      int rc;
+      while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (first && sqlite3_column_count(st) > 0) {
+          const unsigned char* t = sqlite3_column_text(st, 0);
+          *first += t ? reinterpret_cast<const char*>(t) : "NULL";
+          *first += "\n";
+        }
+      }
+      std::string err = rc == SQLITE_DONE ? "" : sqlite3_errmsg(db_);
+      sqlite3_finalize(st);
+      if (!err.empty()) return err;
+    }
+    return "";
+  }
+  std::string One(const std::string& sql) {
+    std::string out;
+    std::string err = Try(sql, &out);
+    EXPECT_EQ(err, "") << sql;
+    if (!out.empty() && out.back() == '\n') out.pop_back();
+    return out;
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+  int rc_ = SQLITE_OK;
+  std::string open_error_;
+};
+
+// ---- functions with side effects, from schema-borne SQL ----
+
+struct SideEffect {
+  const char* name;  // for messages
+  std::string call;  // the call, e.g. pprof_config('source_path', '/')
+  std::string happened;  // a query returning 1 when the side effect took place
+};
+
+// The places where a database carries SQL that runs when the user reads or
+// writes its tables. `%s` is the call; the trailing statement is what the
+// victim does (the cookbook's CREATE TABLE IF NOT EXISTS / INSERT OR IGNORE,
+// or a plain SELECT).
+struct Carrier {
+  const char* name;
+  const char* schema;
+  const char* action;
+};
+
+const Carrier kCarriers[] = {
+    {"CHECK", "CREATE TABLE builds(build_id TEXT PRIMARY KEY, x CHECK (CALL IS NULL OR 1))",
+     "INSERT OR IGNORE INTO builds VALUES ('b1', 1)"},
+    {"DEFAULT", "CREATE TABLE builds(build_id TEXT PRIMARY KEY, x DEFAULT (CALL))",
+     "INSERT OR IGNORE INTO builds(build_id) VALUES ('b1')"},
+    {"generated VIRTUAL", "CREATE TABLE builds(build_id TEXT PRIMARY KEY, x AS (CALL) VIRTUAL)",
+     "INSERT OR IGNORE INTO builds(build_id) VALUES ('b1'); SELECT * FROM builds"},
+    {"generated STORED", "CREATE TABLE builds(build_id TEXT PRIMARY KEY, x AS (CALL) STORED)",
+     "INSERT OR IGNORE INTO builds(build_id) VALUES ('b1')"},
+    {"index expression", "CREATE TABLE builds(build_id TEXT PRIMARY KEY, x); CREATE INDEX bx ON builds((CALL))",
+     "INSERT OR IGNORE INTO builds VALUES ('b1', 1)"},
+    {"partial index", "CREATE TABLE builds(build_id TEXT PRIMARY KEY, x); CREATE INDEX bx ON builds(x) WHERE CALL",
+     "INSERT OR IGNORE INTO builds VALUES ('b1', 1)"},
+    {"trigger", "CREATE TABLE builds(build_id TEXT PRIMARY KEY, x); CREATE TABLE log(y); "
+                "CREATE TRIGGER tr AFTER INSERT ON builds BEGIN INSERT INTO log SELECT CALL; END",
+     "INSERT OR IGNORE INTO builds VALUES ('b1', 1)"},
+    {"view", "CREATE TABLE builds(build_id TEXT PRIMARY KEY, x); CREATE VIEW v AS SELECT CALL",
+     "SELECT * FROM v"},
+};
+
+// Writes a database whose schema holds `call` in `carrier`. The schema is
+// written with a stand-in function and then edited in sqlite_schema, as an
+// attacker can: SQLite would not let CREATE name a function it lacks.
+void WriteHostileDb(const std::string& path, const Carrier& carrier, const std::string& call) {
+  unlink(path.c_str());
+  FileDb db(path, false);
+  std::string schema = carrier.schema;
+  schema.replace(schema.find("CALL"), 4, "abs(1)");
+  ASSERT_EQ(db.Try(schema), "") << schema;
+  std::string edit = "PRAGMA writable_schema = ON; UPDATE sqlite_schema SET sql = replace(sql, 'abs(1)', " +
+                     Quote(call) + "); PRAGMA writable_schema = OFF;";
+  ASSERT_EQ(db.Try(edit), "");
+}
+
+TEST(Untrusted, SchemaBorneSqlCannotCallFunctionsWithSideEffects) {
+  TempDir dir;
+  const std::string out_db = dir.path() + "/pwned.db";
+  const std::vector<SideEffect> effects = {
+      {"pprof_import", "pprof_import(" + Quote(out_db) + ")", "SELECT 0"},  // checked by the file's absence
+      {"pprof_config", "pprof_config('source_path', '/')", "SELECT pprof_config('source_path') = '/'"},
+      {"pprof_load", "pprof_load(" + Quote(Sample("go1.heap.pb.gz")) + ")",
+       "SELECT count(*) > 1 FROM pprof_profiles"},
+      {"pprof_unload", "pprof_unload(1)", "SELECT count(*) = 0 FROM pprof_profiles"},
+      {"pprof_prepare", "pprof_prepare('1', '-focus=Mul')", "SELECT count(*) > 1 FROM pprof_profiles"},
+      {"pprof_symbolize", "pprof_symbolize(1, 'local:force')", "SELECT 0"},
+  };
+  int cases = 0;
+  for (const Carrier& carrier : kCarriers) {
+    for (const SideEffect& e : effects) {
+      for (const char* trusted : {"OFF", "ON"}) {
+        const std::string path = dir.path() + "/from-someone.db";
+        WriteHostileDb(path, carrier, e.call);
+        FileDb db(path, true);
+        const std::string where = std::string(carrier.name) + " calling " + e.name + ", trusted_schema=" + trusted;
+        if (!db.open_error().empty()) {
+          // SQLite itself refuses this schema (a generated column or an index calling a
+          // function that is not deterministic): nothing ran.
+          EXPECT_THAT(db.open_error(), HasSubstr("non-deterministic functions prohibited in")) << where;
+          EXPECT_FALSE(pprof_test::Exists(out_db)) << where;
+          cases++;
+          continue;
+        }
+        ASSERT_EQ(db.Try(std::string("PRAGMA trusted_schema = ") + trusted), "");
+        // The victim has a profile loaded and follows the cookbook.
+        ASSERT_EQ(db.One("SELECT pprof_load(" + Quote(Sample("go1.cpu.pb.gz")) + ")"), "1");
+        std::string err = db.Try(
+            "CREATE TABLE IF NOT EXISTS builds(build_id TEXT PRIMARY KEY, x); " + std::string(carrier.action));
+        if (!err.empty()) {
+          EXPECT_THAT(err, AnyOf(HasSubstr("unsafe use of"), HasSubstr("may only be called from a SELECT")))
+              << where;
+        }
+        EXPECT_EQ(db.One(e.happened), "0") << where;
+        EXPECT_EQ(db.One("SELECT pprof_config('source_path')"), "") << where;
+        EXPECT_FALSE(pprof_test::Exists(out_db)) << where;
+        cases++;
+      }
+    }
+  }
+  EXPECT_EQ(cases, 8 * 6 * 2);
+}
+
+TEST(Untrusted, DirectCallsStillWork) {
+  TempDir dir;
+  Db db;
+  EXPECT_EQ(db.One("SELECT pprof_load(" + Quote(Sample("go1.cpu.pb.gz")) + ")"), "1");
+  // Upper case and inside expressions: still the user's own SQL.
+  EXPECT_EQ(db.One("SELECT PPROF_CONFIG('trim_path', '/x') || ''"), "/x");
+  EXPECT_EQ(db.One("WITH t AS (SELECT pprof_prepare('1', '-focus=Mul') AS id) SELECT id FROM t"), "2");
+  EXPECT_EQ(db.One("SELECT pprof_import(" + Quote(dir.path() + "/ok.db") + ", '1')"), "1");
+  // A statement that writes the database is not where these belong.
+  EXPECT_THAT(db.Try("CREATE TABLE t AS SELECT pprof_load(" + Quote(Sample("go1.heap.pb.gz")) + ")"),
+              HasSubstr("may only be called from a SELECT statement"));
+}
+
+// ---- an import stores source text only from the roots given ----
+
+// A profile with one sample per function; each function's file is one of `files`.
+std::string ProfileNaming(const std::vector<std::string>& files) {
+  pb::Profile p;
+  p.add_string_table("");
+  auto str = [&](const std::string& s) {
+    p.add_string_table(s);
+    return static_cast<int64_t>(p.string_table_size() - 1);
+  };
+  auto* st = p.add_sample_type();
+  st->set_type(str("samples"));
+  st->set_unit(str("count"));
+  for (size_t i = 0; i < files.size(); i++) {
+    uint64_t id = i + 1;
+    auto* f = p.add_function();
+    f->set_id(id);
+    f->set_name(str("main.f" + std::to_string(id)));
+    f->set_filename(str(files[i]));
+    auto* l = p.add_location();
+    l->set_id(id);
+    auto* line = l->add_line();
+    line->set_function_id(id);
+    line->set_line(1);
+    auto* s = p.add_sample();
+    s->add_location_id(id);
+    s->add_value(static_cast<int64_t>(10 + i));
+  }
+  return p.SerializeAsString();
+}
+
+TEST(Untrusted, ImportStoresSourcesOnlyFromTheRootsGiven) {
+  TempDir dir;
+  const std::string root = dir.Mkdir("src");
+  dir.Mkdir("src/good");
+  dir.Write("src/good/a.go", "package good\nfunc A() {}\n");
+  dir.Write("src/good/b.go", "package good\nfunc B() {}\n");
+  const std::string secret = dir.Write("secret.txt", "TOP-SECRET-OUTSIDE-THE-ROOT\n");
+  ASSERT_EQ(symlink(secret.c_str(), (root + "/link.go").c_str()), 0);
+  ASSERT_EQ(mkfifo((root + "/fifo.go").c_str(), 0600), 0);
+  dir.Write("src/big.go", std::string(17 << 20, 'x'));
+  setenv("PPROF_UNTRUSTED_TEST_MARKER", "ENVIRON-MARKER", 1);
+  const std::vector<std::string> files = {"good/a.go",      root + "/good/b.go", "/etc/hostname",
+                                          "/proc/self/environ", "/dev/urandom",  "../../../../etc/hostname",
+                                          "link.go",        "fifo.go",           "big.go",
+                                          "../secret.txt"};
+  const std::string prof = dir.Write("p.pb", ProfileNaming(files));
+  const std::string out = dir.path() + "/out.db";
+  {
+    Db db;
+    db.One("SELECT pprof_config('source_path', " + Quote(root) + "), pprof_load(" + Quote(prof) + ")");
+    ASSERT_EQ(db.One("SELECT pprof_import(" + Quote(out) + ")"), "1");
+  }
+  FileDb plain(out, false);
+  EXPECT_EQ(plain.One("SELECT group_concat(DISTINCT file) FROM (SELECT file FROM pprof_source ORDER BY file)"),
+            "good/a.go,good/b.go");
+  EXPECT_EQ(plain.One("SELECT group_concat(text, '|') FROM pprof_source"),
+            "package good|func A() {}|package good|func B() {}");
+  // Every named file has a row saying what happened to it.
+  EXPECT_EQ(plain.One("SELECT count(*) FROM pprof_source_files WHERE profile_id = 1"),
+            std::to_string(files.size()));
+  auto detail = [&](const std::string& file) {
+    return plain.One("SELECT stored || ' ' || detail FROM pprof_source_files WHERE file = " + Quote(file));
+  };
+  EXPECT_EQ(detail("good/a.go"), "1 " + std::string(realpath(root.c_str(), nullptr)) + "/good/a.go");
+  EXPECT_EQ(detail("/etc/hostname"), "0 outside the source roots");
+  EXPECT_EQ(detail("/proc/self/environ"), "0 outside the source roots");
+  EXPECT_EQ(detail("/dev/urandom"), "0 outside the source roots");
+  EXPECT_EQ(detail("/etc/hostname"), "0 outside the source roots");
+  EXPECT_EQ(detail("link.go"), "0 outside the source roots");
+  EXPECT_EQ(detail("fifo.go"), "0 not a regular file");
+  EXPECT_EQ(detail("big.go"), "0 larger than 16777216 bytes");
+  // "../secret.txt" is cleaned to the file beside the root: outside it.
+  EXPECT_THAT(plain.One("SELECT group_concat(text) FROM pprof_source"), Not(HasSubstr("TOP-SECRET")));
+  EXPECT_THAT(plain.One("SELECT group_concat(text) FROM pprof_source"), Not(HasSubstr("ENVIRON-MARKER")));
+}
+
+TEST(Untrusted, ImportWithoutSourceRootsStoresNoSource) {
+  TempDir dir;
+  dir.Mkdir("good");
+  dir.Write("good/a.go", "package good\n");
+  const std::string prof = dir.Write("p.pb", ProfileNaming({"good/a.go", "/etc/hostname"}));
+  const std::string out = dir.path() + "/out.db";
+  {
+    Db db;
+    // The current directory is not a root the user gave.
+    ASSERT_EQ(chdir(dir.path().c_str()), 0);
+    db.One("SELECT pprof_load(" + Quote(prof) + ")");
+    ASSERT_EQ(db.One("SELECT pprof_import(" + Quote(out) + ")"), "1");
+    ASSERT_EQ(chdir("/"), 0);
+  }
+  FileDb plain(out, false);
+  EXPECT_EQ(plain.One("SELECT count(*) FROM pprof_source"), "0");
+  EXPECT_EQ(plain.One("SELECT group_concat(DISTINCT detail) FROM pprof_source_files"),
+            "no source root was given (-source_path)");
+}
+
+// ---- an edited imported database reads no file ----
+
+TEST(Untrusted, EditedImportedDatabaseReadsNoFile) {
+  TempDir dir;
+  const std::string secret = dir.Write("secret.go", "TOP-SECRET-LINE-1\nTOP-SECRET-LINE-2\n");
+  setenv("PPROF_UNTRUSTED_TEST_MARKER", "ENVIRON-MARKER", 1);
+  const std::string path = dir.path() + "/profiles.db";
+  {
+    Db db;
+    db.One("SELECT pprof_config('source_path', " + Quote(pprof_test::SourceDir() + "/samples/src/go") +
+           "), pprof_config('trim_path', '/home/build'), pprof_load(" + Quote(Sample("go1.cpu.pb.gz")) + ")");
+    ASSERT_EQ(db.One("SELECT pprof_import(" + Quote(path) + ")"), "1");
+  }
+  {
+    // Someone edits it: the stored text is gone, the listing rows name other files.
+    FileDb plain(path, false);
+    ASSERT_EQ(plain.Try("DROP TABLE pprof_source;"
+                        "UPDATE pprof_graph SET file = " + Quote(secret) + ", source_error = NULL "
+                        "WHERE report = 'list' AND rank % 2 = 0;"
+                        "UPDATE pprof_graph SET file = '/proc/self/environ', source_error = NULL "
+                        "WHERE report = 'list' AND rank % 2 = 1;"),
+              "");
+  }
+  for (const char* trusted : {"OFF", "ON"}) {
+    FileDb db(path, true);
+    ASSERT_EQ(db.open_error(), "");
+    ASSERT_EQ(db.Try(std::string("PRAGMA trusted_schema = ") + trusted), "");
+    std::string text;
+    ASSERT_EQ(db.Try("SELECT text FROM pprof_list_text WHERE profile_id = 1", &text), "");
+    ASSERT_EQ(db.Try("SELECT text FROM pprof_list WHERE profile_id = 1", &text), "");
+    ASSERT_EQ(db.Try("SELECT text FROM pprof_source WHERE file IN (" + Quote(secret) + ", '/proc/self/environ')",
+                     &text),
+              "");
+    EXPECT_THAT(text, Not(HasSubstr("TOP-SECRET"))) << trusted;
+    EXPECT_THAT(text, Not(HasSubstr("ENVIRON-MARKER"))) << trusted;
+    // The listing rows are there: only the files are not read.
+    EXPECT_NE(db.One("SELECT count(*) FROM pprof_list_text WHERE profile_id = 1"), "0");
+  }
+}
+
+// ---- pprof_prepare and the memory limit ----
+
+TEST(Untrusted, PreparedProfilesCountAgainstTheMemoryLimit) {
+  Db db;
+  db.One("SELECT pprof_load(" + Quote(Sample("go1.cpu.pb.gz")) + ")");
+  const int64_t one = std::stoll(db.One("SELECT memory_bytes FROM pprof_profiles WHERE profile_id = 1"));
+  db.One("SELECT pprof_config('max_memory_bytes', " + std::to_string(2 * one) + ")");
+  std::string err;
+  int made = 0;
+  for (int i = 0; i < 200 && err.empty(); i++) {
+    // Each distinct option string is a profile of its own; the focus keeps every sample.
+    err = db.Try("SELECT pprof_prepare('1', '-focus=" + std::string(static_cast<size_t>(i + 1), '.') + "')");
+    if (err.empty()) made++;
+  }
+  EXPECT_THAT(err, HasSubstr("max_memory_bytes"));
+  EXPECT_LE(made, 2);
+}
+
+// ---- ids from a database ----
+
+TEST(Untrusted, OutOfRangeProfileIdsInADatabaseAreRefused) {
+  TempDir dir;
+  const std::string path = dir.path() + "/ids.db";
+  for (const char* bad : {"9223372036854775807", "-5", "'text'", "1.5", "1000000000"}) {
+    unlink(path.c_str());
+    {
+      FileDb plain(path, false);
+      ASSERT_EQ(plain.Try(std::string("CREATE TABLE pprof_profiles(profile_id, name); "
+                                      "INSERT INTO pprof_profiles VALUES (1, 'a'), (") +
+                          bad + ", 'b')"),
+                "");
+    }
+    FileDb db(path, true);
+    EXPECT_THAT(db.open_error(), HasSubstr("pprof_profiles holds a profile_id that pprof_import does not write"))
+        << bad;
+  }
+}
+
+TEST(Untrusted, LoadedAndImportedIdsNeverCollideAcrossConnections) {
+  TempDir dir;
+  const std::string path = dir.path() + "/profiles.db";
+  {
+    Db db;
+    db.One("SELECT pprof_load(" + Quote(Sample("go1.heap.pb.gz")) + ")");
+    ASSERT_EQ(db.One("SELECT pprof_import(" + Quote(path) + ")"), "1");
+  }
+  // The analyst opens the database and loads a profile.
+  FileDb analyst(path, true);
+  ASSERT_EQ(analyst.open_error(), "");
+  const std::string loaded = analyst.One("SELECT pprof_load(" + Quote(Sample("go1.cpu.pb.gz")) + ")");
+  // Meanwhile a pipeline appends to the same database.
+  {
+    Db pipeline;
+    pipeline.One("SELECT pprof_load(" + Quote(Sample("go1.cpu.pb.gz")) + ")");
+    ASSERT_EQ(pipeline.One("SELECT pprof_import(" + Quote(path) + ")"), "1");
+  }
+  EXPECT_EQ(analyst.One("SELECT group_concat(profile_id) FROM (SELECT profile_id FROM pprof_profiles ORDER BY 1)"),
+            "1,2," + loaded);
+  // Each id is one profile: one set of sample types each.
+  EXPECT_EQ(analyst.One("SELECT max(n) FROM (SELECT count(*) AS n FROM pprof_sample_types GROUP BY profile_id, "
+                        "sample_index)"),
+            "1");
+}
+
+}  // namespace
