@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -16,7 +17,58 @@ const char kImportUsage[] =
     "Writes the profiles (files, directories or glob patterns) into DB, a plain\n"
     "SQLite database that any SQLite client reads without the extension\n"
     "(SELECT pprof_import(DB, ids)). -source_path and -trim_path are pprof's:\n"
-    "where source files are found, and prefixes removed from recorded file names.\n";
+    "where source files are found, and prefixes removed from recorded file names.\n"
+    "Source text is stored only for regular files found under the -source_path\n"
+    "directories (none without it); the table pprof_source_files lists every\n"
+    "file the listings name, and why a file was not stored.\n";
+
+namespace {
+
+// A read-only connection to the import's database, without the extension
+// (so that its objects are read as stored); null when it cannot be opened.
+Db OpenTarget(const std::string& path) {
+  sqlite3_reset_auto_extension();
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
+  Db db(raw);
+  return rc == SQLITE_OK ? std::move(db) : Db();
+}
+
+// The largest profile id the database holds before the import (0 if none).
+int64_t MaxProfileId(const std::string& path) {
+  Db db = OpenTarget(path);
+  std::string max;
+  if (!db || !QueryOne(db.get(), "SELECT coalesce(max(profile_id), 0) FROM pprof_profiles", {}, &max)) return 0;
+  return std::strtoll(max.c_str(), nullptr, 10);
+}
+
+// What the import did with the source files the new profiles' listings
+// name (pprof_source_files): how many were stored, and why the others were not.
+void PrintSourceSummary(const std::string& path, int64_t first_new_id) {
+  Db db = OpenTarget(path);
+  if (!db) return;
+  const std::string id = std::to_string(first_new_id);
+  std::string stored, skipped;
+  if (!QueryOne(db.get(), "SELECT count(DISTINCT file) FROM pprof_source_files WHERE stored AND profile_id >= ?",
+                {id}, &stored) ||
+      !QueryOne(db.get(),
+                "SELECT count(DISTINCT file) FROM pprof_source_files WHERE NOT stored AND profile_id >= ?", {id},
+                &skipped)) {
+    return;
+  }
+  std::printf("source files: %s stored, %s not stored (the table pprof_source_files says why)\n", stored.c_str(),
+              skipped.c_str());
+  Stmt st = Prepare(db.get(),
+                    "SELECT detail, count(DISTINCT file), min(file) FROM pprof_source_files "
+                    "WHERE NOT stored AND profile_id >= ? GROUP BY detail ORDER BY 2 DESC",
+                    {id});
+  while (st && sqlite3_step(st.get()) == SQLITE_ROW) {
+    std::printf("  %s: %d (e.g. %s)\n", reinterpret_cast<const char*>(sqlite3_column_text(st.get(), 0)),
+                sqlite3_column_int(st.get(), 1), reinterpret_cast<const char*>(sqlite3_column_text(st.get(), 2)));
+  }
+}
+
+}  // namespace
 
 int RunImport(int argc, char** argv) {
   std::string source_path, trim_path;
@@ -64,6 +116,7 @@ int RunImport(int argc, char** argv) {
     return 2;
   }
   const std::string& target = positional[0];
+  const int64_t first_new_id = MaxProfileId(target) + 1;
   Db db = OpenDatabase();
   if (!db) return 1;
   std::string ignored;
@@ -86,6 +139,7 @@ int RunImport(int argc, char** argv) {
     return 1;
   }
   std::printf("imported %s profiles into %s\n", count.c_str(), target.c_str());
+  PrintSourceSummary(target, first_new_id);
   return 0;
 }
 

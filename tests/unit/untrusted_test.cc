@@ -396,3 +396,87 @@ TEST(Untrusted, LoadedAndImportedIdsNeverCollideAcrossConnections) {
 }
 
 }  // namespace
+
+namespace {
+
+// ---- bytes a profile holds must not break readers ----
+
+TEST(Untrusted, NamesThatAreNotUtf8AreImportedSoEveryClientReadsThem) {
+  TempDir dir;
+  const std::string bad = std::string("main.\xff\xfe") + "bad\xc0\xaf" + "name";
+  const std::string file = std::string("dir\xed\xa0\x80") + "/x.go";  // a UTF-16 surrogate: invalid in UTF-8
+  pb::Profile p;
+  for (const std::string& s : {std::string(), std::string("samples"), std::string("count"), bad, file}) {
+    p.add_string_table(s);
+  }
+  p.add_sample_type()->set_type(1);
+  p.mutable_sample_type(0)->set_unit(2);
+  auto* f = p.add_function();
+  f->set_id(1);
+  f->set_name(3);
+  f->set_filename(4);
+  auto* l = p.add_location();
+  l->set_id(1);
+  l->add_line()->set_function_id(1);
+  auto* s = p.add_sample();
+  s->add_location_id(1);
+  s->add_value(7);
+  const std::string prof = dir.Write("bad.pb", p.SerializeAsString());
+  const std::string out = dir.path() + "/out.db";
+  {
+    Db db;
+    db.One("SELECT pprof_load(" + Quote(prof) + ")");
+    ASSERT_EQ(db.One("SELECT pprof_import(" + Quote(out) + ")"), "1");
+  }
+  FileDb plain(out, false);
+  EXPECT_EQ(plain.One("SELECT typeof(name) || ' ' || hex(name) FROM pprof_functions"),
+            "blob 6D61696E2EFFFE626164C0AF6E616D65");
+  EXPECT_EQ(plain.One("SELECT typeof(filename) FROM pprof_functions"), "blob");
+  EXPECT_EQ(plain.One("SELECT typeof(name) FROM pprof_functions WHERE name = CAST(" + Quote("main.") +
+                      " || x'FFFE' || 'bad' || x'C0AF' || 'name' AS BLOB)"),
+            "blob");
+  EXPECT_EQ(plain.One("SELECT typeof(sample_type) FROM pprof_samples"), "text");
+  // Python's sqlite3 (/usr/bin/python3, strict UTF-8 decoding) reads every
+  // row of every table.
+  const std::string script =
+      "import sqlite3, sys\n"
+      "con = sqlite3.connect(sys.argv[1])\n"
+      "n = 0\n"
+      "for (t,) in con.execute(\"SELECT name FROM sqlite_schema WHERE type = 'table'\").fetchall():\n"
+      "    n += len(con.execute('SELECT * FROM \"%s\"' % t).fetchall())\n"
+      "print(n)\n";
+  const std::string py = dir.Write("read.py", script);
+  FILE* pipe = popen(("/usr/bin/python3 " + py + " " + out + " 2>&1").c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string output;
+  char buf[4096];
+  while (size_t n = fread(buf, 1, sizeof buf, pipe)) output.append(buf, n);
+  EXPECT_EQ(pclose(pipe), 0) << output;
+  EXPECT_GT(std::atoi(output.c_str()), 5) << output;
+}
+
+TEST(Untrusted, AnImportBlockedByAReaderSaysWhichDatabaseAndWhatToDo) {
+  TempDir dir;
+  const std::string path = dir.path() + "/shared.db";
+  {
+    Db db;
+    db.One("SELECT pprof_load(" + Quote(Sample("go1.cpu.pb.gz")) + ")");
+    ASSERT_EQ(db.One("SELECT pprof_import(" + Quote(path) + ")"), "1");
+  }
+  // A BI tool is reading the database (an open read transaction).
+  FileDb reader(path, false);
+  ASSERT_EQ(reader.Try("BEGIN; SELECT count(*) FROM pprof_samples;"), "");
+  {
+    Db db;
+    db.One("SELECT pprof_config('busy_timeout_ms', 100), pprof_load(" + Quote(Sample("go1.heap.pb.gz")) + ")");
+    std::string err = db.Try("SELECT pprof_import(" + Quote(path) + ")");
+    EXPECT_THAT(err, HasSubstr(path + ": cannot commit: another connection is reading it"));
+    EXPECT_THAT(err, HasSubstr("Nothing was imported"));
+    EXPECT_THAT(err, HasSubstr("busy_timeout_ms"));
+  }
+  ASSERT_EQ(reader.Try("COMMIT"), "");
+  FileDb after(path, false);
+  EXPECT_EQ(after.One("SELECT count(*) FROM pprof_profiles"), "1");
+}
+
+}  // namespace

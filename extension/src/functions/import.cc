@@ -103,20 +103,20 @@ class Importer {
                                        path, sqlite3_errmsg(db_.get()), reg_->busy_timeout_ms));
     }
     Status st = Import(profiles);
+    if (st.ok()) st = Exec("COMMIT");
     if (!st.ok()) {
+      // A reader's lock shows when pages must be written: at COMMIT, or
+      // earlier when a big import spills its cache.
+      const int code = sqlite3_errcode(db_.get());
       sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
-      return st;
-    }
-    if (Status st = Exec("COMMIT"); !st.ok()) {
-      sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
-      if (sqlite3_errcode(db_.get()) == SQLITE_BUSY || sqlite3_errcode(db_.get()) == SQLITE_LOCKED) {
+      if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
         return Status::Error(fmt::format(
-            "{}: cannot commit: another connection is reading it ({}); waited {} ms. Nothing was imported: close "
-            "the programs that have it open (a BI tool, sqlite3) or give pprof_config('busy_timeout_ms', N) more "
-            "time, and import again",
-            path, sqlite3_errmsg(db_.get()), reg_->busy_timeout_ms));
+            "{}: cannot commit: another connection is reading it (database is locked); waited {} ms. Nothing was "
+            "imported: close the programs that have it open (a BI tool, sqlite3) or give "
+            "pprof_config('busy_timeout_ms', N) more time, and import again",
+            path, reg_->busy_timeout_ms));
       }
-      return Status::Error(fmt::format("{}: cannot commit: {}", path, st.message()));
+      return st;
     }
     if (progress_) std::fprintf(stderr, "\r\033[Kimported %zu profiles into %s\n", profiles.size(), path.c_str());
     return static_cast<int>(profiles.size());
