@@ -53,6 +53,7 @@ add profiles/source_bytes.pb -source_path=. '-list=.'
 add profiles/start_past_end.pb -source_path=. -trim_path=/nowhere '-list=.'
 add profiles/start_above.pb -source_path=. '-list=pkg\.f'
 add profiles/lines_zero_start.pb -source_path=src '-list=.'
+add profiles/window_order.pb -source_path=. '-list=.'
 add profiles/nul_labels.pb -tags -tagfocus=plain=ab
 add profiles/nul_labels.pb -top -tagshow=plain
 add profiles/drop_frames_bad.pb -top -lines
