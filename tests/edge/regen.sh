@@ -47,13 +47,15 @@ add profiles/nul_inline.pb -text -lines -noinlines
 add profiles/nul_twins.pb -top -cum
 add profiles/invalid_utf8.pb -top -files
 add profiles/utf8_names.pb -top -files
+add profiles/utf8_units.pb -top -sample_index=0
+add profiles/utf8_units.pb -tags -sample_index=0
+add profiles/utf8_units.pb '-peek=.' -sample_index=0
 add profiles/regexp_meta.pb '-peek=\(\*T\)' 
 add profiles/regexp_meta.pb '-list=^a\|b$'
 add profiles/source_bytes.pb -source_path=. '-list=.'
 add profiles/start_past_end.pb -source_path=. -trim_path=/nowhere '-list=.'
 add profiles/start_above.pb -source_path=. '-list=pkg\.f'
 add profiles/lines_zero_start.pb -source_path=src '-list=.'
-add profiles/window_order.pb -source_path=. '-list=.'
 add profiles/nul_labels.pb -tags -tagfocus=plain=ab
 add profiles/nul_labels.pb -top -tagshow=plain
 add profiles/drop_frames_bad.pb -top -lines

@@ -67,10 +67,12 @@ void ListColumns(const Registry& reg, ReportData& d) {
     int64_t flat = 0, cum = 0;
   };
   // getSourceFromFile's window of a function in a file: it starts as the
-  // first node's (in pprof's node order), then per node a start line
-  // (else 5 lines before its line) below the window widens the start, and
-  // *else* 5 lines past its line widen the end. Lines 0 with a start line
-  // above them give an empty window (first > last).
+  // first node's, then per node a start line (else 5 lines before its line)
+  // below the window widens the start, and *else* 5 lines past its line
+  // widen the end. Lines 0 with a start line above them give an empty
+  // window (first > last). pprof's node order is a Go map's (NodeMap.nodes),
+  // so where a function's nodes disagree on the start line its window varies
+  // from run to run; this takes the nodes in creation order, one of pprof's.
   struct Window {
     bool set = false;
     int64_t first = 0, last = 0;
