@@ -110,10 +110,13 @@ int RunReport(sqlite3* db, const ReportArgs& a) {
       return std::fflush(stdout) == 0 ? 0 : 2;
     }
     // Lines are collected first: an error mid-report prints nothing, as pprof does.
+    // Each line is taken by its byte length: profile strings may hold NUL bytes,
+    // which pprof prints as they are.
     std::string out;
     while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
-      const unsigned char* t = sqlite3_column_text(st.get(), 0);
-      out += t ? reinterpret_cast<const char*>(t) : "";
+      const void* t = sqlite3_column_blob(st.get(), 0);
+      size_t n = static_cast<size_t>(sqlite3_column_bytes(st.get(), 0));
+      if (n) out.append(static_cast<const char*>(t), n);
       out += '\n';
     }
     if (rc != SQLITE_DONE) {

@@ -60,6 +60,10 @@ SELECT profile_id, options, 1000000, '      flat  flat%   sum%        cum   cum%
 FROM pprof_report_labels WHERE report = 'top' AND line_no = 0
 UNION ALL
 SELECT profile_id, options, 1000001 + rank,
-       printf('%10s %s %s %10s %s  %s%s', flat_text, flat_pct, sum_pct, cum_text, cum_pct, name,
-              CASE WHEN inline_label = '' THEN '' ELSE ' ' || inline_label END)
+       -- Built with || rather than printf's %s, which stops at a NUL byte: names
+       -- and units are profile strings of any bytes, printed whole as pprof does.
+       -- Widths count characters, as Go's %10s counts runes (bytes after a NUL).
+       printf('%*s', max(0, 10 - CASE WHEN instr(CAST(flat_text AS BLOB), x'00') THEN length(CAST(flat_text AS BLOB)) ELSE length(flat_text) END), '') || flat_text || ' ' || flat_pct || ' ' || sum_pct || ' ' ||
+       printf('%*s', max(0, 10 - CASE WHEN instr(CAST(cum_text AS BLOB), x'00') THEN length(CAST(cum_text AS BLOB)) ELSE length(cum_text) END), '') || cum_text || ' ' || cum_pct || '  ' || name ||
+       CASE WHEN inline_label = '' THEN '' ELSE ' ' || inline_label END
 FROM pprof_graph WHERE report = 'top';

@@ -105,18 +105,19 @@ SELECT profile_id, options, symbol, (rank + 1) * 4194304,
 FROM pprof_graph WHERE report = 'peek' AND matched = 1
 UNION ALL
 SELECT e.profile_id, e.options, e.symbol, (e.callee_rank + 1) * 4194304 + 1 + e.in_order,
-       printf('%50s %s |   %s%s', e.weight_text, e.callee_pct, e.caller,
-              CASE WHEN e.is_inline THEN ' (inline)' ELSE '' END)
+       printf('%*s', max(0, 50 - CASE WHEN instr(CAST(e.weight_text AS BLOB), x'00') THEN length(CAST(e.weight_text AS BLOB)) ELSE length(e.weight_text) END), '') || e.weight_text || ' ' || e.callee_pct || ' |   ' || e.caller ||
+       CASE WHEN e.is_inline THEN ' (inline)' ELSE '' END
 FROM pprof_graph_edges e
 WHERE e.report = 'peek' AND pprof_match(e.symbol, e.callee)
 UNION ALL
 SELECT profile_id, options, symbol, (rank + 1) * 4194304 + 2097152,
-       printf('%10s %s %s %10s %s                | %s', flat_text, flat_pct, matched_sum_pct, cum_text, cum_pct, name)
+       printf('%*s', max(0, 10 - CASE WHEN instr(CAST(flat_text AS BLOB), x'00') THEN length(CAST(flat_text AS BLOB)) ELSE length(flat_text) END), '') || flat_text || ' ' || flat_pct || ' ' || matched_sum_pct || ' ' ||
+       printf('%*s', max(0, 10 - CASE WHEN instr(CAST(cum_text AS BLOB), x'00') THEN length(CAST(cum_text AS BLOB)) ELSE length(cum_text) END), '') || cum_text || ' ' || cum_pct || '                | ' || name
 FROM pprof_graph WHERE report = 'peek' AND matched = 1
 UNION ALL
 SELECT e.profile_id, e.options, e.symbol, (e.caller_rank + 1) * 4194304 + 2097153 + e.out_order,
-       printf('%50s %s |   %s%s', e.weight_text, e.caller_pct, e.callee,
-              CASE WHEN e.is_inline THEN ' (inline)' ELSE '' END)
+       printf('%*s', max(0, 50 - CASE WHEN instr(CAST(e.weight_text AS BLOB), x'00') THEN length(CAST(e.weight_text AS BLOB)) ELSE length(e.weight_text) END), '') || e.weight_text || ' ' || e.caller_pct || ' |   ' || e.callee ||
+       CASE WHEN e.is_inline THEN ' (inline)' ELSE '' END
 FROM pprof_graph_edges e
 WHERE e.report = 'peek' AND pprof_match(e.symbol, e.caller)
 UNION ALL

@@ -75,7 +75,9 @@ FROM (
 -- line_no orders the lines but is sparse: key k's block starts at
 -- k * 4194304 (its "key: Total" line), then its values, then an empty line.
 -- Column widths follow text/tabwriter: the first column is as wide as
--- "key:" plus one, the second as its longest "weight (pct):" plus one.
+-- "key:" plus one, the second as its longest "weight (pct):" plus one,
+-- counted in characters as tabwriter counts runes (in bytes after a NUL,
+-- where SQLite's length() stops).
 DROP VIEW IF EXISTS temp.pprof_tags_text;
 CREATE TEMP VIEW pprof_tags_text(
   -- The profile (pprof_load's id).
@@ -91,13 +93,16 @@ SELECT profile_id, options,
        key_rank * 4194304 + CASE part WHEN 0 THEN 0 WHEN 1 THEN 1 + position ELSE 4194303 END,
        CASE part
          WHEN 0 THEN ' ' || key || ': Total ' || key_total_text
-         WHEN 1 THEN printf('%!*s%!*s %s', length(key) + 2, '', cell_width + 1, cell, value)
+         -- || rather than printf's %s, which stops at a NUL byte in a key or value.
+         WHEN 1 THEN printf('%*s', CASE WHEN instr(CAST(key AS BLOB), x'00') THEN length(CAST(key AS BLOB)) ELSE length(key) END + 2, '') ||
+                     printf('%*s', cell_width + 1 - cell_chars, '') || cell || ' ' || value
          ELSE ''
        END
-FROM (SELECT *, max(length(cell)) OVER (PARTITION BY profile_id, options ORDER BY key
-                                        RANGE BETWEEN CURRENT ROW AND CURRENT ROW) AS cell_width
-      FROM (SELECT *, weight_text || CASE WHEN key_total > 0 THEN ' (' || pct || ')' ELSE '' END || ':' AS cell
-            FROM pprof_tags)),
+FROM (SELECT *, max(cell_chars) OVER (PARTITION BY profile_id, options ORDER BY key
+                                      RANGE BETWEEN CURRENT ROW AND CURRENT ROW) AS cell_width
+      FROM (SELECT *, CASE WHEN instr(CAST(cell AS BLOB), x'00') THEN length(CAST(cell AS BLOB)) ELSE length(cell) END AS cell_chars
+            FROM (SELECT *, weight_text || CASE WHEN key_total > 0 THEN ' (' || pct || ')' ELSE '' END || ':' AS cell
+                  FROM pprof_tags))),
      -- Each value gives its line (part 1); a key's first value also gives
      -- the key's line (0) and the empty line after the key (2). One pass, no
      -- UNION ALL, so that pprof_tags is computed once.

@@ -35,11 +35,13 @@ CREATE TEMP VIEW pprof_raw_text(
 ) AS
 WITH RECURSIVE
 -- Profile.comment entries, one per row (the table joins them with newlines).
+-- Split as bytes: substr() and instr() on text stop at a NUL, which a
+-- comment may hold (pprof prints it whole).
 comment_lines(profile_id, n, line, rest) AS (
-  SELECT profile_id, 0, NULL, comments || char(10) FROM pprof_profiles WHERE comments IS NOT NULL
+  SELECT profile_id, 0, NULL, CAST(comments || char(10) AS BLOB) FROM pprof_profiles WHERE comments IS NOT NULL
   UNION ALL
-  SELECT profile_id, n + 1, substr(rest, 1, instr(rest, char(10)) - 1), substr(rest, instr(rest, char(10)) + 1)
-  FROM comment_lines WHERE rest <> ''
+  SELECT profile_id, n + 1, CAST(substr(rest, 1, instr(rest, x'0a') - 1) AS TEXT), substr(rest, instr(rest, x'0a') + 1)
+  FROM comment_lines WHERE length(rest) > 0
 ),
 -- The sample type header: 'type/unit[dflt] ' per type (untrimmed), on the
 -- row of a leading '' piece, so that a profile without types gets '' too.

@@ -83,8 +83,8 @@ WITH lines AS NOT MATERIALIZED (
   SELECT 1, g.profile_id, g.options, g.symbol, g.function, g.file, k.sub, 0,
          CASE k.sub
            WHEN 0 THEN 'ROUTINE ======================== ' || g.function || ' in ' || g.file
-           WHEN 1 THEN printf('%10s %10s (flat, cum) %s of Total',
-                              max(g.routine_flat_text), max(g.routine_cum_text), max(g.routine_cum_pct))
+           WHEN 1 THEN printf('%*s', max(0, 10 - CASE WHEN instr(CAST(max(g.routine_flat_text) AS BLOB), x'00') THEN length(CAST(max(g.routine_flat_text) AS BLOB)) ELSE length(max(g.routine_flat_text)) END), '') || max(g.routine_flat_text) || ' ' ||
+                       printf('%*s', max(0, 10 - CASE WHEN instr(CAST(max(g.routine_cum_text) AS BLOB), x'00') THEN length(CAST(max(g.routine_cum_text) AS BLOB)) ELSE length(max(g.routine_cum_text)) END), '') || max(g.routine_cum_text) || ' (flat, cum) ' || max(g.routine_cum_pct) || ' of Total'
            ELSE ' Error: ' || max(g.source_error)
          END
   FROM pprof_graph g, (SELECT 0 AS sub UNION ALL SELECT 1 UNION ALL SELECT 2) k
@@ -100,7 +100,9 @@ WITH lines AS NOT MATERIALIZED (
   HAVING count(file) = 0
   UNION ALL
   SELECT 1, profile_id, options, symbol, function, file, 3, line,
-         printf('%10s %10s %6d:%s', flat_text, cum_text, line, text)
+         -- || keeps a source line's bytes after a NUL (printf's %s would stop there);
+         -- widths count characters as Go's %10s counts runes.
+         printf('%*s', max(0, 10 - CASE WHEN instr(CAST(flat_text AS BLOB), x'00') THEN length(CAST(flat_text AS BLOB)) ELSE length(flat_text) END), '') || flat_text || ' ' || printf('%*s', max(0, 10 - CASE WHEN instr(CAST(cum_text AS BLOB), x'00') THEN length(CAST(cum_text AS BLOB)) ELSE length(cum_text) END), '') || cum_text || printf(' %6d:', line) || coalesce(text, '')
   FROM pprof_list
 )
 SELECT profile_id, options, symbol,

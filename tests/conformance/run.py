@@ -17,7 +17,10 @@ usage: run.py --pprof-sql PATH [--corpus DIR]... [--jobs N] [--show N] [--only S
 
 tests/golden/ is a second corpus of the same form: goldens made by
 `go tool pprof` (tests/golden/regen.sh) for flags the shared corpus does
-not cover (filters, granularities, -mean, -noinlines, ...).
+not cover (filters, granularities, -mean, -noinlines, ...); tests/edge/ a
+third: small generated profiles with what other tools' profiles hold
+(strings of any bytes, odd line numbers, duplicate ids, a drop_frames that
+does not compile, ...; tests/edge/gen.py and regen.sh).
 Prints one line per mismatch (with a diff of the first few), then
 `N passed, M failed`; exits 1 on any mismatch or if nothing ran.
 """

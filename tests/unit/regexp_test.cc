@@ -80,6 +80,41 @@ TEST(Regexp, GoSyntaxAndFlags) {
   EXPECT_TRUE(match("a|", ""));
 }
 
+// Strings in profiles are any bytes. Go's regexp reads a byte that starts no
+// valid UTF-8 sequence as U+FFFD; the expected values are what Go 1.19.8's
+// regexp.MustCompile(re).MatchString(text) printed for the same pairs.
+TEST(Regexp, InvalidUtf8MatchesAsGoReadsIt) {
+  const struct {
+    const char* re;
+    std::string text;
+    bool want;
+  } cases[] = {
+      {"^.$", "\xff", true},
+      {"^...$", "\x80\xfe\xff", true},
+      {"^a.b$", "a\xc3" "b", true},
+      {"^\\x{FFFD}$", "\xed", true},
+      {"^...$", "\xed\xa0\x80", true},  // a surrogate: three bytes, three runes
+      {"^.$", "\xf4\x90\x80\x80", false},  // above U+10FFFF
+      {"^....$", "\xf4\x90\x80\x80", true},
+      {"^.$", "\xc0\xaf", false},  // overlong
+      {"^..$", "\xc0\xaf", true},
+      {"^.$", "\xc3\xa9", true},
+      {"x\\x00y", std::string("ax\0yb", 5), true},
+      {"^\xc3\xa9.$", "\xc3\xa9\xe9", true},
+      {"\\.f$", "pkg.\xff.f", true},
+      {"^[^a]$", "\xfe", true},
+      {"^..$", "\xe2\x82", true},  // a cut sequence: each byte a rune
+  };
+  for (const auto& c : cases) {
+    Result<Regexp> re = Regexp::Compile(c.re);
+    ASSERT_TRUE(re.ok()) << c.re;
+    EXPECT_EQ(re->Search(c.text), c.want) << c.re;
+  }
+  Result<Regexp> any = Regexp::Compile("pkg\\..*");
+  ASSERT_TRUE(any.ok());
+  EXPECT_TRUE(any->FullMatch("pkg.\xff\x80x"));  // drop_frames' anchored match
+}
+
 TEST(Regexp, CopiesShareTheProgram) {
   Result<Regexp> re = Regexp::Compile("x+");
   ASSERT_TRUE(re.ok());

@@ -227,6 +227,7 @@ class Builder {
       node_of[k] = static_cast<int64_t>(g.nodes.size());
       GraphNode n;
       n.info = keys_[k];
+      n.created = static_cast<uint32_t>(k);
       n.printable = printable_[k];
       n.flat = flat[k];
       n.flat_div = flat_div[k];

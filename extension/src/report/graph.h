@@ -49,6 +49,9 @@ struct GraphNode {
   NodeInfo info;
   std::string printable;
   int64_t flat = 0, flat_div = 0, cum = 0, cum_div = 0;
+  // Position in pprof's own node order (CreateNodes: first use, location by
+  // location), which the report's sort loses; -list's windows depend on it.
+  uint32_t created = 0;
   std::vector<uint32_t> in, out;  // edge indices, after edge trimming
   // -mean divides by the divisor sums (FlatValue/CumValue).
   int64_t FlatValue() const { return flat_div == 0 ? flat : GoDiv(flat, flat_div); }

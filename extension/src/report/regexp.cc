@@ -2,6 +2,8 @@
 
 #include <re2/re2.h>
 
+#include <string>
+
 namespace pprofsql {
 namespace {
 
@@ -26,6 +28,54 @@ const char* GoErrorText(re2::RE2::ErrorCode code) {
   }
 }
 
+// The length of the valid UTF-8 sequence at the start of `s`, or 0 when its
+// first byte starts none: Go's utf8.DecodeRuneInString rules (no overlong
+// forms, no surrogates, nothing above U+10FFFF; unicode/utf8's accept ranges).
+size_t ValidRuneLength(std::string_view s) {
+  auto b = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
+  unsigned char c = b(0);
+  if (c < 0x80) return 1;
+  size_t n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+  if (n == 0 || s.size() < n) return 0;
+  unsigned char lo = 0x80, hi = 0xBF;  // the range of the second byte
+  if (c == 0xE0) lo = 0xA0;
+  if (c == 0xED) hi = 0x9F;
+  if (c == 0xF0) lo = 0x90;
+  if (c == 0xF4) hi = 0x8F;
+  if (b(1) < lo || b(1) > hi) return 0;
+  for (size_t i = 2; i < n; i++) {
+    if (b(i) < 0x80 || b(i) > 0xBF) return 0;
+  }
+  return n;
+}
+
+// Go's regexp reads a string rune by rune and takes every byte that starts no
+// valid UTF-8 sequence as U+FFFD (so `.` matches it); RE2 in UTF-8 mode
+// matches no invalid byte at all. Profile strings are any bytes, so text with
+// such bytes is matched as the same text with each of them replaced by U+FFFD.
+// Returns `text` itself when it is valid UTF-8 (the usual case: no copy).
+std::string_view AsGoRunes(std::string_view text, std::string* buf) {
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t n = ValidRuneLength(text.substr(i));
+    if (n == 0) break;
+    i += n;
+  }
+  if (i == text.size()) return text;
+  buf->assign(text.substr(0, i));
+  while (i < text.size()) {
+    size_t n = ValidRuneLength(text.substr(i));
+    if (n == 0) {
+      *buf += "\xEF\xBF\xBD";
+      i++;
+    } else {
+      buf->append(text.substr(i, n));
+      i += n;
+    }
+  }
+  return *buf;
+}
+
 }  // namespace
 
 Result<Regexp> Regexp::Compile(std::string_view pattern) {
@@ -45,10 +95,14 @@ Result<Regexp> Regexp::Compile(std::string_view pattern) {
 }
 
 bool Regexp::Search(std::string_view text) const {
+  std::string buf;
+  text = AsGoRunes(text, &buf);
   return re2::RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), *re_);
 }
 
 bool Regexp::FullMatch(std::string_view text) const {
+  std::string buf;
+  text = AsGoRunes(text, &buf);
   return re2::RE2::FullMatch(re2::StringPiece(text.data(), text.size()), *re_);
 }
 

@@ -4,6 +4,9 @@
 // syntax (regexp/syntax with the Perl flags: one-line ^ and $, `.` not
 // matching \n, \d \w \s, non-greedy operators, (?flags), \pN, [[:alpha:]]).
 //
+// Text that is not valid UTF-8 matches as in Go: each byte that starts no
+// valid sequence is read as U+FFFD (RE2 alone would match none of them).
+//
 // Known differences from Go 1.19's regexp that this wrapper does not paper
 // over: RE2 accepts \C (any byte), which Go rejects; Go's "expression nests
 // too deeply" limit (nesting > 1000) is reported differently by RE2.

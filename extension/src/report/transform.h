@@ -69,9 +69,10 @@ struct FilterOptions {
 Result<std::shared_ptr<Profile>> ApplyFilters(const Profile& p, const FilterOptions& options,
                                               std::vector<std::string>* warnings);
 
-// profile.RemoveUninteresting: Prune with ^(drop_frames)$ and ^(keep_frames)$
-// (a copy of `p` when drop_frames is empty). A bad regexp gives
-// "failed to compile regexp <drop_frames>: error parsing regexp: ...".
+// profile.RemoveUninteresting as pprof's driver uses it: Prune with
+// ^(drop_frames)$ and ^(keep_frames)$ (a copy of `p` when drop_frames is
+// empty, or when either does not compile: pprof ignores that error and
+// reports the profile unpruned). Never fails.
 Result<std::shared_ptr<Profile>> RemoveUninteresting(const Profile& p);
 
 // profile.NumLabelUnits: for every numeric label key, the first non-empty unit

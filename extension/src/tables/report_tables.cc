@@ -65,41 +65,73 @@ void ListColumns(const Registry& reg, ReportData& d) {
   const ReportGraph& g = d.graph;
   struct Sums {
     int64_t flat = 0, cum = 0;
-    int64_t first = INT64_MAX, last = INT64_MIN;
   };
-  std::map<std::pair<std::string, std::string>, Sums> routine;
+  // getSourceFromFile's window of a function in a file: it starts as the
+  // first node's, then per node a start line (else 5 lines before its line)
+  // below the window widens the start, and *else* 5 lines past its line
+  // widen the end. Lines 0 with a start line above them give an empty
+  // window (first > last). pprof's node order is a Go map's (NodeMap.nodes),
+  // so where a function's nodes disagree on the start line its window varies
+  // from run to run; this takes the nodes in creation order, one of pprof's.
+  struct Window {
+    bool set = false;
+    int64_t first = 0, last = 0;
+  };
+  using Key = std::pair<std::string, std::string>;
+  std::map<Key, Sums> routine;
+  std::map<Key, Window> window;
   std::map<std::tuple<std::string, std::string, int64_t>, Sums> line;
-  for (const GraphNode& n : g.nodes) {
+  std::vector<size_t> created(g.nodes.size());
+  for (size_t i = 0; i < created.size(); i++) created[i] = i;
+  std::sort(created.begin(), created.end(), [&](size_t a, size_t b) { return g.nodes[a].created < g.nodes[b].created; });
+  for (size_t i : created) {
+    const GraphNode& n = g.nodes[i];
     Sums& r = routine[{n.info.name, n.info.file}];
     r.flat = GoAdd(r.flat, n.flat);
     r.cum = GoAdd(r.cum, n.cum);
-    // From the function's start line (else 5 lines before its first sampled
-    // line, at least 1) to 5 lines after its last sampled line.
-    r.first = std::min(r.first, n.info.start_line != 0 ? n.info.start_line : GoAdd(n.info.lineno, -5));
-    r.last = std::max(r.last, GoAdd(n.info.lineno, 5));
+    const int64_t start = n.info.start_line != 0 ? n.info.start_line : GoAdd(n.info.lineno, -5);
+    const int64_t end = GoAdd(n.info.lineno, 5);
+    Window& w = window[{n.info.name, n.info.file}];
+    if (!w.set) {
+      w = {true, start, end};
+    } else if (start < w.first) {
+      w.first = start;
+    } else if (end > w.last) {
+      w.last = end;
+    }
     Sums& l = line[{n.info.name, n.info.file, n.info.lineno}];
     l.flat = GoAdd(l.flat, n.flat);
     l.cum = GoAdd(l.cum, n.cum);
   }
+  // pprof opens a file when it reads the first line of a window (an empty
+  // window reads none) and remembers the error: a listing of that file
+  // prints it from then on, in printSource's order (functions by name, then
+  // files by name), even one whose own window is empty.
+  std::map<std::string, std::string> errors;  // files opened so far -> error ("" for none)
+  std::map<Key, std::string> routine_error;
+  for (const auto& [key, w] : window) {
+    const std::string& file = key.second;
+    if (file.empty()) continue;
+    if (std::max<int64_t>(1, w.first) <= w.last && !errors.count(file)) {
+      errors[file] = reg.Sources().Error(file).value_or("");
+    }
+    auto it = errors.find(file);
+    routine_error[key] = it == errors.end() ? "" : it->second;
+  }
   auto value_or_dot = [&](int64_t v) { return v == 0 ? std::string(".") : FormatValue(g, v); };
-  std::map<std::string, std::string> errors;
   for (const GraphNode& n : g.nodes) {
-    const Sums& r = routine[{n.info.name, n.info.file}];
+    const Key key{n.info.name, n.info.file};
+    const Sums& r = routine[key];
+    const Window& w = window[key];
     const Sums& l = line[{n.info.name, n.info.file, n.info.lineno}];
-    d.list_first.push_back(std::max<int64_t>(1, r.first));
-    d.list_last.push_back(r.last);
+    d.list_first.push_back(std::max<int64_t>(1, w.first));
+    d.list_last.push_back(w.last);
     d.line_flat_text.push_back(value_or_dot(l.flat));
     d.line_cum_text.push_back(value_or_dot(l.cum));
     d.routine_flat_text.push_back(FormatValue(g, r.flat));
     d.routine_cum_text.push_back(FormatValue(g, r.cum));
     d.routine_cum_pct.push_back(Percentage(r.cum, g.total));
-    std::string error;
-    if (!n.info.file.empty()) {
-      auto [it, fresh] = errors.try_emplace(n.info.file);
-      if (fresh) it->second = reg.Sources().Error(n.info.file).value_or("");
-      error = it->second;
-    }
-    d.source_error.push_back(error);
+    d.source_error.push_back(routine_error[key]);
   }
 }
 
