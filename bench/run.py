@@ -25,9 +25,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent          # the checkout
-DEFAULT_TOOLS = ROOT.parent / "shared" / "tools"          # make_big_profile.py
+DEFAULT_TOOLS = ROOT / "tests" / "tools"                # make_big_profile.py (tests/tools/README.md)
 
-# The two sizes of /work/shared/tools/README.md, with exactly its generator arguments
+# The two sizes of ../shared/tools/README.md, with exactly its generator arguments
 # (only -o and --source-dir point into the cache directory; the output does not
 # depend on them). The generator is deterministic: expected_size is the size of the
 # file these arguments write, used to reuse a cached file.

@@ -6,7 +6,7 @@
 #
 # Environment:
 #   BUILD_DIR=build-fuzz     where to build
-#   SHARED_DIR=../shared     the shared corpus (seeds: its profiles, proto and legacy)
+#   SHARED_DIR=../shared     beside the checkout: pprof's own testdata (more seeds), if there
 #   FUZZ_CORPUS=DIR          keep the corpus each target grows in DIR/<target>
 #                            (default: a temporary directory, removed at exit)
 #   FUZZ_ARTIFACTS=DIR       where crashing inputs are written (default: BUILD_DIR/artifacts)
@@ -50,15 +50,20 @@ CC=clang CXX=clang++ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 cmake --build "$build" -j"$(nproc)" --target "${targets[@]}"
 echo "fuzz: built in $(($(date +%s) - start)) s"
 
-# Seeds: every profile of the shared corpus and samples/: profile.proto files
-# both as they are (gzip) and decompressed (raw), and the legacy-format files
-# (gperftools, Go and Java text and binary profiles), copied to a temporary
-# directory at each run, never committed. (Not tests/fuzz-regressions/: those
-# inputs are slow on purpose, and the unit tests run them.)
+# Seeds: every profile of tests/corpus and of pprof's own testdata
+# ($SHARED_DIR/corpus/dev/pprof-testdata, when there; samples/ holds copies of
+# tests/corpus files): profile.proto files both as they are (gzip) and
+# decompressed (raw), and the legacy-format files (gperftools, Go and Java
+# text and binary profiles), copied to a temporary directory at each run,
+# never committed. (Not tests/fuzz-regressions/: those inputs are slow on
+# purpose, and the unit tests run them.)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 seeds="$tmp/seeds"
 mkdir -p "$seeds"
+testdata="$shared/corpus/dev/pprof-testdata"
+seed_dirs=("$root/tests/corpus")
+[ -d "$testdata" ] && seed_dirs+=("$testdata")
 n=0
 nlegacy=0
 while IFS= read -r -d '' f; do
@@ -77,10 +82,15 @@ while IFS= read -r -d '' f; do
     nlegacy=$((nlegacy + 1))
     cp "$f" "$seeds/legacy$nlegacy"
   fi
-done < <(find "$shared/corpus/dev" "$root/samples" -type f ! -name '*.txt' ! -name '*.tsv' ! -name '*.string' \
+done < <(find "${seed_dirs[@]}" -type f ! -name '*.txt' ! -name '*.tsv' ! -name '*.string' ! -name '*.md' \
            ! -path '*/src/*' -print0 | sort -z)
-echo "fuzz: $(ls "$seeds" | wc -l) seed files ($n gzip profiles from $shared/corpus/dev and samples/, each also raw;" \
+echo "fuzz: $(ls "$seeds" | wc -l) seed files ($n gzip profiles from ${seed_dirs[*]}, each also raw;" \
      "$nlegacy legacy-format profiles)"
+if [ ! -d "$testdata" ]; then
+  # How many seed files pprof's testdata gives, as tests/corpus/EXTERNAL.tsv records it.
+  echo "fuzz: $(awk -F'\t' '$1 == "pprof-testdata" { print $3 }' tests/corpus/EXTERNAL.tsv) pprof-testdata seed files" \
+       "not used: $testdata is absent"
+fi
 
 mkdir -p "$artifacts"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The extension in real clients: Debian's sqlite3 shell (`.load`) and
 /usr/bin/python3's sqlite3 module, on the bundled samples, checked against
-`go tool pprof`'s stored outputs (../shared/corpus/dev). Also checks that
+`go tool pprof`'s stored outputs (tests/corpus). Also checks that
 pprof.so exports nothing but its entry point.
 
 usage: test_clients.py --build DIR --corpus DIR
@@ -38,7 +38,7 @@ def main():
     ext = os.path.join(os.path.abspath(a.build), "pprof")
     golden = os.path.join(a.corpus, "go1.heap.top.sample_index=inuse_space.txt")
     if not os.path.exists(golden):
-        print(f"MISSING: {golden} -- ../shared must sit beside the checkout")
+        print(f"MISSING: {golden}")
         return 1
     # pprof's allocation sites with a nonzero flat, in its order.
     want = [(flat, name) for flat, name in golden_top_rows(golden) if flat != "0"]

@@ -5,8 +5,8 @@ in a database written by pprof_import, opened by Debian's sqlite3 with no
 extension loaded on the same profiles. Every block that selects must return
 rows. The regression recipe is also checked against pprof_diff.
 
-The profiles are generated with ../shared/tools/make_big_profile.py.
-usage: test_cookbook.py --build DIR --shared DIR"""
+The profiles are generated with tests/tools/make_big_profile.py.
+usage: test_cookbook.py --build DIR"""
 import argparse
 import os
 import re
@@ -16,7 +16,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from checks import ROOT, check, summary  # noqa: E402
+from checks import MAKE_BIG_PROFILE, ROOT, check, summary  # noqa: E402
 
 
 def sqlite3_cli(db, sql, load=None):
@@ -30,12 +30,8 @@ def sqlite3_cli(db, sql, load=None):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", required=True)
-    ap.add_argument("--shared", required=True)
     a = ap.parse_args()
-    tool = os.path.join(a.shared, "tools", "make_big_profile.py")
-    if not os.path.exists(tool):
-        print(f"MISSING: {tool} -- ../shared must sit beside the checkout")
-        return 1
+    tool = MAKE_BIG_PROFILE
     ext = os.path.join(os.path.abspath(a.build), "pprof")
     tmp = tempfile.mkdtemp(prefix="pprof-cookbook-")
     src = os.path.join(tmp, "src")

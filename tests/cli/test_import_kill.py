@@ -3,7 +3,7 @@
 point leaves the database as it was (same rows, PRAGMA integrity_check ok),
 and a later import still works.
 
-usage: test_import_kill.py --build DIR --shared DIR"""
+usage: test_import_kill.py --build DIR"""
 import argparse
 import os
 import signal
@@ -14,7 +14,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from checks import ROOT, check, summary  # noqa: E402
+from checks import MAKE_BIG_PROFILE, ROOT, check, summary  # noqa: E402
 
 
 def snapshot(db):
@@ -32,12 +32,8 @@ def snapshot(db):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", required=True)
-    ap.add_argument("--shared", required=True)
     a = ap.parse_args()
-    tool = os.path.join(a.shared, "tools", "make_big_profile.py")
-    if not os.path.exists(tool):
-        print(f"MISSING: {tool} -- ../shared must sit beside the checkout")
-        return 1
+    tool = MAKE_BIG_PROFILE
     ext = os.path.join(os.path.abspath(a.build), "pprof")
     tmp = tempfile.mkdtemp(prefix="pprof-kill-")
     big = os.path.join(tmp, "big.pb.gz")

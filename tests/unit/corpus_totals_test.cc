@@ -1,5 +1,5 @@
 // Conformance of sample totals and per-function flat values against the
-// corpus goldens (../shared/corpus/dev), whose expected numbers were printed
+// corpus goldens (tests/corpus, and pprof-testdata's in ../shared/corpus/dev), whose expected numbers were printed
 // by `go tool pprof` (Go 1.19.8), never by our code.
 //
 // For every profile that MANIFEST.tsv lists, profile.proto or a legacy format
@@ -23,9 +23,8 @@
 //     below pprof's node cutoff.
 //
 // Which files are profile.proto is decided from the bytes (gzip-compressed, or
-// binary that is not a legacy CPU profile), not from MANIFEST.tsv's `format`
-// column: that column marks some text heap profiles `proto` and some Go
-// profile.proto files `legacy`. Profiles whose golden of a shape is missing
+// binary that is not a legacy CPU profile); the setup test checks that
+// MANIFEST.tsv's `format` column says the same. Profiles whose golden of a shape is missing
 // (pprof-testdata has only -raw/-top/-traces) are checked on what exists; each
 // profile must get at least one check.
 #include <gtest/gtest.h>
@@ -52,9 +51,8 @@ using pprof_test::Quote;
 using pprof_test::ReadAll;
 using pprof_test::Rows;
 
-struct ManifestRow {
-  std::string group, profile, command, golden, format;
-};
+using pprof_test::CorpusManifest;
+using pprof_test::ManifestRow;
 
 std::vector<std::string> Split(const std::string& s, char sep) {
   std::vector<std::string> out;
@@ -93,17 +91,6 @@ bool EndsWith(const std::string& s, const std::string& suffix) {
 }
 bool Contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
-std::vector<ManifestRow> ReadManifest() {
-  std::vector<ManifestRow> rows;
-  std::string text = ReadAll(CorpusDir() + "/MANIFEST.tsv");
-  std::vector<std::string> lines = Lines(text);
-  for (size_t i = 1; i < lines.size(); i++) {  // line 0 is the header
-    std::vector<std::string> f = Split(lines[i], '\t');
-    if (f.size() < 5) continue;
-    rows.push_back({f[0], f[1], f[2], f[3], f[4]});
-  }
-  return rows;
-}
 
 // profile.proto, decided from the bytes: gzip-compressed (every legacy file in
 // the corpus is uncompressed), or binary that does not start with the zero
@@ -127,9 +114,9 @@ bool LooksLikeProto(const std::string& path) {
 std::vector<std::string> ProtoProfiles() {
   std::vector<std::string> out;
   std::set<std::string> seen;
-  for (const ManifestRow& r : ReadManifest()) {
+  for (const ManifestRow& r : CorpusManifest()) {
     if (!seen.insert(r.profile).second) continue;
-    if (LooksLikeProto(CorpusDir() + "/" + r.profile)) out.push_back(r.profile);
+    if (LooksLikeProto(r.ProfilePath())) out.push_back(r.profile);
   }
   return out;
 }
@@ -138,7 +125,7 @@ std::vector<std::string> ProtoProfiles() {
 std::vector<std::string> AllProfiles() {
   std::vector<std::string> out;
   std::set<std::string> seen;
-  for (const ManifestRow& r : ReadManifest()) {
+  for (const ManifestRow& r : CorpusManifest()) {
     if (seen.insert(r.profile).second) out.push_back(r.profile);
   }
   return out;
@@ -371,29 +358,24 @@ std::string TestName(const ::testing::TestParamInfo<std::string>& info) {
 class CorpusTotals : public ::testing::TestWithParam<std::string> {};
 
 TEST(CorpusTotalsSetup, CorpusPresentAndHasProtoProfiles) {
-  ASSERT_SHARED_EXISTS(CorpusDir());
   ASSERT_SHARED_EXISTS(CorpusDir() + "/MANIFEST.tsv");
   std::vector<std::string> profiles = ProtoProfiles();
   EXPECT_GE(profiles.size(), 10u) << "too few profile.proto files found in MANIFEST.tsv";
-  // Report (without failing) where the manifest's format column disagrees with the bytes.
+  // The manifest's format column says what the bytes are.
   std::set<std::string> proto(profiles.begin(), profiles.end());
-  std::set<std::string> noted;
-  for (const ManifestRow& r : ReadManifest()) {
-    bool is_proto = proto.count(r.profile) > 0;
-    if ((r.format == "proto") != is_proto && noted.insert(r.profile).second) {
-      std::cout << "[ NOTE     ] MANIFEST.tsv says format=" << r.format << " for " << r.profile
-                << " but its bytes are " << (is_proto ? "profile.proto" : "a legacy format") << "\n";
-    }
+  for (const ManifestRow& r : CorpusManifest()) {
+    const bool is_proto = proto.count(r.profile) > 0;
+    EXPECT_EQ(r.format, is_proto ? "proto" : "legacy") << r.dir << "/MANIFEST.tsv: " << r.profile;
   }
 }
 
+TEST(CorpusTotalsSetup, PprofTestdataRows) { PPROF_TESTDATA_ROWS_OR_SKIP(); }
+
 TEST_P(CorpusTotals, RawSumsAndTopFlatMatchPprof) {
-  const std::string dir = CorpusDir();
-  ASSERT_SHARED_EXISTS(dir + "/MANIFEST.tsv");
   const std::string profile = GetParam();
-  const std::string path = dir + "/" + profile;
+  const std::string path = pprof_test::CorpusPath(profile);
   ASSERT_SHARED_EXISTS(path);
-  const std::vector<ManifestRow> manifest = ReadManifest();
+  const std::vector<ManifestRow> manifest = CorpusManifest();
 
   Db db;
   std::string id = db.One("SELECT pprof_load(" + Quote(path) + ")");
@@ -410,7 +392,7 @@ TEST_P(CorpusTotals, RawSumsAndTopFlatMatchPprof) {
   if (const ManifestRow* raw = FindGolden(manifest, profile, " -raw ")) {
     SCOPED_TRACE("golden " + raw->golden + " (" + raw->command + ")");
     RawGolden g;
-    ASSERT_TRUE(ParseRaw(ReadAll(dir + "/" + raw->golden), &g));
+    ASSERT_TRUE(ParseRaw(ReadAll(raw->GoldenPath()), &g));
     // -raw prints the profile after pprof's clean-up, which drops samples
     // left with no frames once drop_frames (set by the legacy readers) has
     // removed the allocator's frames: sums are compared on the profile
@@ -441,7 +423,7 @@ TEST_P(CorpusTotals, RawSumsAndTopFlatMatchPprof) {
   if (top) {
     SCOPED_TRACE("golden " + top->golden + " (" + top->command + ")");
     TopGolden g;
-    ASSERT_TRUE(ParseTop(ReadAll(dir + "/" + top->golden), &g));
+    ASSERT_TRUE(ParseTop(ReadAll(top->GoldenPath()), &g));
     Rows dflt = db.Query("SELECT sample_index, type, unit FROM pprof_sample_types WHERE" + pid + "AND is_default=1");
     ASSERT_EQ(dflt.size(), 1u) << "exactly one default sample type";
     const std::string di = dflt[0][0], dtype = dflt[0][1], dunit = dflt[0][2];

@@ -152,7 +152,7 @@ TEST_F(Import, OpenedWithTheExtensionShowsImportedAndLoadedProfiles) {
   sqlite3_close_v2(raw);
 }
 
-// For every -list golden of the shared corpus on a profile.proto file with
+// For every -list golden of the corpus (tests/corpus) on a profile.proto file with
 // no other report flags: import the profile (with the golden's source and
 // trim paths), then in a connection WITHOUT the extension, the listing of
 // the golden's functions equals the golden.

@@ -1,7 +1,7 @@
 // Tests for report/measure.{h,cc}: pprof's number, unit and percentage text.
 //
 // Every expected string below is taken from real pprof output: the goldens in
-// /work/shared/corpus/dev (made by `go tool pprof` of Go 1.19, see MANIFEST.tsv),
+// tests/corpus and ../shared/corpus/dev/pprof-testdata (made by `go tool pprof` of Go 1.19, see MANIFEST.tsv),
 // the upstream pprof goldens quoted by pprof-semantics.md section 4, or the
 // expectations of pprof's own measurement unit test. The raw input numbers come
 // from the matching *.raw.default.txt (sample values), from the profile header

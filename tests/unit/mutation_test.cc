@@ -31,6 +31,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
+#include <iterator>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -156,8 +157,10 @@ const std::vector<Seed>& Seeds() {
   static const std::vector<Seed>* seeds = [] {
     auto* out = new std::vector<Seed>;
     for (const char* s : kSeeds) {
-      std::string path = pprof_test::CorpusDir() + "/" + s;
-      if (!pprof_test::Exists(path)) continue;  // the tests assert the corpus is there
+      std::string path = pprof_test::CorpusPath(s);
+      // The tests assert the committed seeds are there; pprof-testdata's are
+      // accounted for by Mutation.PprofTestdataSeeds.
+      if (!pprof_test::Exists(path)) continue;
       std::string base = s;
       base = base.substr(base.rfind('/') + 1);
       out->push_back({base, Gunzip(pprof_test::ReadAll(path))});
@@ -167,11 +170,22 @@ const std::vector<Seed>& Seeds() {
   return *seeds;
 }
 
-#define ASSERT_SEEDS()                                                 \
-  do {                                                                 \
-    for (const char* s : kSeeds) ASSERT_SHARED_EXISTS(pprof_test::CorpusDir() + "/" + s); \
-    ASSERT_EQ(Seeds().size(), sizeof(kSeeds) / sizeof(kSeeds[0]));    \
-  } while (0)
+// How many of `seeds` are pprof's own testdata (../shared/corpus/dev, not committed).
+template <size_t N>
+size_t PprofTestdataSeeds(const char* const (&seeds)[N]) {
+  size_t n = 0;
+  for (const char* s : seeds) n += std::string(s).rfind("pprof-testdata/", 0) == 0;
+  return n;
+}
+
+// Every seed is there, except pprof-testdata's when ../shared is absent
+// (Mutation.PprofTestdataSeeds then says how many did not run).
+template <size_t N>
+size_t ExpectedSeeds(const char* const (&seeds)[N]) {
+  return pprof_test::PprofTestdataPresent() ? N : N - PprofTestdataSeeds(seeds);
+}
+
+#define ASSERT_SEEDS() ASSERT_EQ(Seeds().size(), ExpectedSeeds(kSeeds))
 
 // ---- a profile.proto message as a tree of wire fields ----
 //
@@ -1084,8 +1098,8 @@ const char* const kLegacySeeds[] = {
 std::vector<Seed> LegacySeeds() {
   std::vector<Seed> out;
   for (const char* s : kLegacySeeds) {
-    std::string path = pprof_test::CorpusDir() + "/" + s;
-    if (!pprof_test::Exists(path)) continue;  // the test asserts the corpus is there
+    std::string path = pprof_test::CorpusPath(s);
+    if (!pprof_test::Exists(path)) continue;  // the tests count what is there
     std::string base = s;
     out.push_back({base.substr(base.rfind('/') + 1), pprof_test::ReadAll(path)});
   }
@@ -1218,9 +1232,16 @@ std::vector<Variant> LegacyVariants() {
 }
 
 TEST(Mutation, LegacyFormats) {
-  for (const char* s : kLegacySeeds) ASSERT_SHARED_EXISTS(pprof_test::CorpusDir() + "/" + s);
-  ASSERT_EQ(LegacySeeds().size(), sizeof(kLegacySeeds) / sizeof(kLegacySeeds[0]));
+  ASSERT_EQ(LegacySeeds().size(), ExpectedSeeds(kLegacySeeds));
   RunVariants("legacy", LegacyVariants());
+}
+
+// The seeds from pprof's own testdata: the tests above mutate them only when
+// ../shared/corpus/dev/pprof-testdata is there; this says how many did not run.
+TEST(Mutation, PprofTestdataSeeds) {
+  const size_t n = PprofTestdataSeeds(kSeeds) + PprofTestdataSeeds(kLegacySeeds);
+  SKIP_UNLESS_PPROF_TESTDATA(n, "pprof-testdata mutation seeds");
+  EXPECT_EQ(Seeds().size() + LegacySeeds().size(), std::size(kSeeds) + std::size(kLegacySeeds));
 }
 
 // The suite's size: at least a thousand variants, and the same ones on every run.

@@ -31,7 +31,7 @@
 namespace {
 
 namespace pb = perftools::profiles;
-using pprof_test::CorpusDir;
+using pprof_test::CorpusPath;
 using pprof_test::Db;
 using pprof_test::Quote;
 using pprof_test::ReadAll;
@@ -99,11 +99,9 @@ struct RawCase {
 // Every `-raw` golden of a profile.proto file, in manifest order.
 std::vector<RawCase> RawCases() {
   std::vector<RawCase> out;
-  std::vector<std::string> lines = Split(ReadAll(CorpusDir() + "/MANIFEST.tsv"), '\n');
-  for (size_t i = 1; i < lines.size(); i++) {
-    std::vector<std::string> f = Split(lines[i], '\t');
-    if (f.size() < 4 || f[2].find(" -raw ") == std::string::npos) continue;
-    if (LooksLikeProto(CorpusDir() + "/" + f[1])) out.push_back({f[1], f[3]});
+  for (const pprof_test::ManifestRow& r : pprof_test::CorpusManifest()) {
+    if (r.command.find(" -raw ") == std::string::npos) continue;
+    if (LooksLikeProto(r.ProfilePath())) out.push_back({r.profile, r.golden});
   }
   return out;
 }
@@ -116,22 +114,24 @@ std::string Load(Db& db, const std::string& path) {
 std::string Prepare(Db& db, const std::string& id) { return db.One("SELECT pprof_prepare(" + id + ")"); }
 
 TEST(RawGoldens, ManifestHasProtoRawGoldens) {
-  ASSERT_SHARED_EXISTS(CorpusDir() + "/MANIFEST.tsv");
+  ASSERT_SHARED_EXISTS(pprof_test::CorpusDir() + "/MANIFEST.tsv");
   // go1.* (9), cpp1.*.sym (2), syn1-* (2), pprof-testdata (3).
-  EXPECT_EQ(RawCases().size(), 16u);
+  EXPECT_EQ(RawCases().size(), pprof_test::PprofTestdataPresent() ? 16u : 13u);
 }
+
+TEST(RawGoldens, PprofTestdataRows) { PPROF_TESTDATA_ROWS_OR_SKIP(); }
 
 // pprof_raw_text over pprof_prepare(id) is the golden, for every case; the
 // count of passes is printed.
 TEST(RawGoldens, PreparedProfileMatchesEveryGolden) {
-  ASSERT_SHARED_EXISTS(CorpusDir() + "/MANIFEST.tsv");
+  ASSERT_SHARED_EXISTS(pprof_test::CorpusDir() + "/MANIFEST.tsv");
   UseUtc();
   int pass = 0, total = 0;
   for (const RawCase& c : RawCases()) {
     SCOPED_TRACE(c.profile);
     Db db;
-    std::string id = Prepare(db, Load(db, CorpusDir() + "/" + c.profile));
-    std::string diff = FirstDifference(RawText(db, id), ReadAll(CorpusDir() + "/" + c.golden));
+    std::string id = Prepare(db, Load(db, CorpusPath(c.profile)));
+    std::string diff = FirstDifference(RawText(db, id), ReadAll(CorpusPath(c.golden)));
     EXPECT_EQ(diff, "") << c.golden;
     total++;
     if (diff.empty()) pass++;
@@ -149,7 +149,7 @@ TEST(RawGoldens, PreparedProfileMatchesEveryGolden) {
 //    in order of first use: go1.heap, go1.heap-mid, go1.allocs, syn1-cpu,
 //    syn1-heap, cppbench.cpu_no_samples_type.
 TEST(RawGoldens, RawOfPlainFile) {
-  ASSERT_SHARED_EXISTS(CorpusDir() + "/MANIFEST.tsv");
+  ASSERT_SHARED_EXISTS(pprof_test::CorpusDir() + "/MANIFEST.tsv");
   UseUtc();
   const std::set<std::string> plain_matches = {
       "cpp1.cpu.sym.pb.gz", "cpp1.heap.sym.pb.gz", "pprof-testdata/internal/driver/testdata/go.nomappings.crash"};
@@ -157,10 +157,10 @@ TEST(RawGoldens, RawOfPlainFile) {
   for (const RawCase& c : RawCases()) {
     SCOPED_TRACE(c.profile);
     Db db;
-    std::string id = Load(db, CorpusDir() + "/" + c.profile);
+    std::string id = Load(db, CorpusPath(c.profile));
     std::string plain = RawText(db, id);
-    bool match = plain == ReadAll(CorpusDir() + "/" + c.golden);
-    EXPECT_EQ(match, plain_matches.count(c.profile) == 1) << FirstDifference(plain, ReadAll(CorpusDir() + "/" + c.golden));
+    bool match = plain == ReadAll(CorpusPath(c.golden));
+    EXPECT_EQ(match, plain_matches.count(c.profile) == 1) << FirstDifference(plain, ReadAll(CorpusPath(c.golden)));
     total++;
     if (match) pass++;
     // Where the file already is what pprof prints, preparing changes nothing.
@@ -173,11 +173,11 @@ TEST(RawGoldens, RawOfPlainFile) {
 
 // Two profiles at once: each one's lines, numbered from 0 without gaps.
 TEST(RawGoldens, SeveralProfilesAndLineNumbers) {
-  ASSERT_SHARED_EXISTS(CorpusDir() + "/MANIFEST.tsv");
+  ASSERT_SHARED_EXISTS(pprof_test::CorpusDir() + "/MANIFEST.tsv");
   UseUtc();
   Db db;
-  std::string a = Load(db, CorpusDir() + "/go1.mutex.pb.gz");
-  std::string b = Load(db, CorpusDir() + "/go1.block.pb.gz");
+  std::string a = Load(db, CorpusPath("go1.mutex.pb.gz"));
+  std::string b = Load(db, CorpusPath("go1.block.pb.gz"));
   std::string pa = Prepare(db, a), pb = Prepare(db, b);
   for (const std::string& id : {pa, pb}) {
     auto r = db.Query("SELECT count(*), min(line_no), max(line_no), count(DISTINCT line_no) FROM pprof_raw_text "
@@ -192,7 +192,7 @@ TEST(RawGoldens, SeveralProfilesAndLineNumbers) {
                                   ") ORDER BY profile_id, line_no")) {
     all += row[0] + "\n";
   }
-  EXPECT_EQ(all, ReadAll(CorpusDir() + "/go1.mutex.raw.default.txt") + ReadAll(CorpusDir() + "/go1.block.raw.default.txt"));
+  EXPECT_EQ(all, ReadAll(CorpusPath("go1.mutex.raw.default.txt")) + ReadAll(CorpusPath("go1.block.raw.default.txt")));
 }
 
 // ---------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 // Local symbolization (extension/src/symbolize/) against binutils' addr2line.
 //
-// The test builds the corpus's C++ program (../shared/corpus/dev/src/cpp/cppapp,
+// The test builds the corpus's C++ program (tests/corpus/src/cpp/cppapp,
 // gperftools headers) with g++ -O2 -g three ways (non-PIE executable, PIE
 // executable, shared library), writes profile.proto files whose locations are
 // addresses of the built code placed at run-time addresses the way the
@@ -745,6 +745,11 @@ void GperftoolsCpuProfile() {
     source_lines.push_back(source.substr(at, nl - at));
     at = nl + 1;
   }
+  // The search path is the build's temporary folder, not the current one: with
+  // no trim_path, pprof cuts a file name after the first "/<search path's base
+  // name>/" in it, and ctest runs this in build/tests while the source is under
+  // tests/corpus, so "/tests/" would cut it to a relative name that is not there.
+  db.Query("SELECT pprof_config('source_path', " + Quote(b.dir) + ")");
   Rows listing = db.Query("SELECT text FROM pprof_list_text WHERE profile_id = " + pid +
                           " AND options = '' AND symbol = '^workload::HashAll' ORDER BY line_no");
   ASSERT_FALSE(listing.empty());

@@ -18,24 +18,42 @@ extern "C" int sqlite3_pprof_init(sqlite3* db, char** err, const sqlite3_api_rou
 
 namespace pprof_test {
 
-// ../shared beside the checkout. Tests that read it fail loudly when it is missing.
+inline std::string SourceDir() { return PPROF_SOURCE_DIR; }
+
+// ../shared beside the checkout (or $PPROF_SHARED_DIR). Only pprof's own
+// testdata is read from there; nothing else the tests need lives outside the repo.
 inline std::string SharedDir() {
   const char* env = std::getenv("PPROF_SHARED_DIR");
   return env ? env : PPROF_SHARED_DIR;
 }
-inline std::string CorpusDir() { return SharedDir() + "/corpus/dev"; }
-inline std::string SourceDir() { return PPROF_SOURCE_DIR; }
+
+// The committed corpus (tests/corpus/README.md): the go/cpp/synthetic profiles,
+// their sources, go tool pprof's goldens and their MANIFEST.tsv rows.
+inline std::string CorpusDir() { return SourceDir() + "/tests/corpus"; }
+
+// The folder whose MANIFEST.tsv lists pprof's own testdata (rows of group
+// pprof-testdata, every path under pprof-testdata/), which is not committed.
+inline std::string SharedCorpusDir() { return SharedDir() + "/corpus/dev"; }
+
+// A corpus path as the manifests spell it: "pprof-testdata/..." lives in
+// ../shared/corpus/dev, everything else in tests/corpus. One rule for every test.
+inline std::string CorpusPath(const std::string& rel) {
+  static const std::string kTestdata = "pprof-testdata/";
+  return (rel.compare(0, kTestdata.size(), kTestdata) == 0 ? SharedCorpusDir() : CorpusDir()) + "/" + rel;
+}
 
 inline bool Exists(const std::string& path) {
   struct stat st;
   return stat(path.c_str(), &st) == 0;
 }
 
-#define ASSERT_SHARED_EXISTS(path)                                                                    \
-  ASSERT_TRUE(::pprof_test::Exists(path))                                                             \
-      << "MISSING: " << (path)                                                                        \
-      << " -- these tests read ../shared (the corpus of real profiles and go tool pprof outputs);" \
-         " it must sit beside the checkout, or set PPROF_SHARED_DIR"
+inline bool PprofTestdataPresent() { return Exists(SharedCorpusDir() + "/pprof-testdata"); }
+
+#define ASSERT_SHARED_EXISTS(path)                                                                 \
+  ASSERT_TRUE(::pprof_test::Exists(path))                                                          \
+      << "MISSING: " << (path)                                                                     \
+      << " -- tests/corpus is part of the checkout; pprof-testdata is read from ../shared/corpus/dev" \
+         " (or $PPROF_SHARED_DIR)"
 
 inline std::string ReadAll(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -43,6 +61,77 @@ inline std::string ReadAll(const std::string& path) {
   ss << in.rdbuf();
   return ss.str();
 }
+
+// One row of a corpus MANIFEST.tsv (tests/corpus/README.md). `dir` is the
+// folder its command runs from; profile and golden are relative to it.
+struct ManifestRow {
+  std::string group, profile, command, golden, format, dir;
+  std::string ProfilePath() const { return dir + "/" + profile; }
+  std::string GoldenPath() const { return dir + "/" + golden; }
+};
+
+// The rows of <dir>/MANIFEST.tsv (all, or only those of `group`); none if it is missing.
+inline std::vector<ManifestRow> ReadManifest(const std::string& dir, const std::string& group = "") {
+  std::vector<ManifestRow> rows;
+  std::istringstream in(ReadAll(dir + "/MANIFEST.tsv"));
+  std::string line;
+  std::getline(in, line);  // the header
+  while (std::getline(in, line)) {
+    std::vector<std::string> f;
+    std::istringstream fields(line);
+    for (std::string field; std::getline(fields, field, '\t');) f.push_back(field);
+    if (f.size() < 5 || (!group.empty() && f[0] != group)) continue;
+    rows.push_back({f[0], f[1], f[2], f[3], f[4], dir});
+  }
+  return rows;
+}
+
+// How many MANIFEST rows pprof-testdata has, as tests/corpus/EXTERNAL.tsv
+// records it: what a suite reports as not run when ../shared is absent.
+inline int PprofTestdataRows() {
+  std::istringstream in(ReadAll(CorpusDir() + "/EXTERNAL.tsv"));
+  std::string group, rows, rest;
+  while (in >> group >> rows && std::getline(in, rest)) {
+    if (group == "pprof-testdata") return std::atoi(rows.c_str());
+  }
+  ADD_FAILURE() << CorpusDir() << "/EXTERNAL.tsv has no pprof-testdata row";
+  return 0;
+}
+
+// Every corpus row: tests/corpus's, then the pprof-testdata rows of
+// ../shared/corpus/dev/MANIFEST.tsv when that folder is present.
+inline std::vector<ManifestRow> CorpusManifest() {
+  std::vector<ManifestRow> rows = ReadManifest(CorpusDir());
+  if (PprofTestdataPresent()) {
+    for (ManifestRow& r : ReadManifest(SharedCorpusDir(), "pprof-testdata")) rows.push_back(std::move(r));
+  }
+  return rows;
+}
+
+// "N <what> not run: <folder> is absent", for the cases that need pprof-testdata.
+inline std::string PprofTestdataAbsent(int n, const std::string& what) {
+  return std::to_string(n) + " " + what + " not run: " + SharedCorpusDir() + "/pprof-testdata is absent";
+}
+
+// In a corpus-driven suite, one test that accounts for the pprof-testdata
+// rows: skipped with their count when ../shared is absent (the suite ran only
+// tests/corpus's rows), else the shared MANIFEST must hold as many as EXTERNAL.tsv says.
+#define PPROF_TESTDATA_ROWS_OR_SKIP()                                                                    \
+  do {                                                                                                    \
+    const int expected_rows = ::pprof_test::PprofTestdataRows();                                          \
+    if (!::pprof_test::PprofTestdataPresent())                                                            \
+      GTEST_SKIP() << ::pprof_test::PprofTestdataAbsent(expected_rows, "pprof-testdata MANIFEST rows");   \
+    EXPECT_EQ(::pprof_test::ReadManifest(::pprof_test::SharedCorpusDir(), "pprof-testdata").size(),       \
+              static_cast<size_t>(expected_rows))                                                         \
+        << "update tests/corpus/EXTERNAL.tsv";                                                            \
+  } while (0)
+
+// The same for a test that reads `n` pprof-testdata files of its own list.
+#define SKIP_UNLESS_PPROF_TESTDATA(n, what)                                                  \
+  do {                                                                                       \
+    if (!::pprof_test::PprofTestdataPresent())                                               \
+      GTEST_SKIP() << ::pprof_test::PprofTestdataAbsent(static_cast<int>(n), what);          \
+  } while (0)
 
 inline void WriteAll(const std::string& path, const std::string& data) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);

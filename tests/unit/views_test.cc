@@ -3,7 +3,7 @@
 // extension/src/functions/view_functions.cc.
 //
 // Conformance: for every -peek, -traces and -tags golden in
-// ../shared/corpus/dev/MANIFEST.tsv whose profile is a profile.proto file
+// tests/corpus/MANIFEST.tsv whose profile is a profile.proto file
 // (go1.*.pb.gz, cpp1.*.sym.pb.gz, syn1-*.pb.gz), the lines of
 // pprof_peek_text / pprof_traces_text / pprof_tags_text, joined with "\n"
 // plus a final "\n" (nothing for no lines), equal the golden byte for byte.
