@@ -402,6 +402,10 @@ TEST_F(SqlFormat, KnownPprofOutputs) {
   EXPECT_EQ(db_.One("SELECT group_concat(unit, ' ') FROM (SELECT unit FROM unit_out ORDER BY id)"), "s count cycles");
   // "Duration: 1.64s, Total samples = 2.34s (142.30%)" (measure.h's example, from the corpus CPU profile).
   EXPECT_EQ(db_.One("SELECT duration_ratio FROM unit_out WHERE id = 1"), "(142.30%)");
+  // The same macros nested two subqueries deep in a view (depth_out) give the same.
+  EXPECT_EQ(db_.One("SELECT group_concat(full_unit || ' ' || duration_ratio || ' ' || label, ',')"
+                    " FROM (SELECT * FROM depth_out ORDER BY id)"),
+            "s (142.30%) 10ms,count  3,cycles  11111");
 }
 
 }  // namespace

@@ -31,3 +31,15 @@ SELECT id,
        @duration_ratio(total, sample_unit, duration) AS duration_ratio,
        @apply_ratio(min_value, ratio) AS applied
 FROM unit_cases;
+
+-- Headroom: SQLite's parser has a fixed stack (100 entries in Debian's
+-- build); each macro uses part of it, and a view nests calls in its own
+-- subqueries. Two levels of nested subqueries around the deepest macros must
+-- still parse in a view (sql/00_format.sql's header says how much room is left).
+CREATE TEMP VIEW depth_out AS
+SELECT id,
+       (SELECT (SELECT @select_output_unit_full(output_unit, has_nodes, sample_unit, min_value, total, ratio, callgrind)
+                FROM (SELECT 1)) FROM (SELECT 1)) AS full_unit,
+       (SELECT (SELECT @duration_ratio(total, sample_unit, duration) FROM (SELECT 1)) FROM (SELECT 1)) AS duration_ratio,
+       (SELECT (SELECT @scaled_label(min_value, sample_unit, output_unit) FROM (SELECT 1)) FROM (SELECT 1)) AS label
+FROM unit_cases;
