@@ -224,9 +224,16 @@ using Rows = std::vector<std::vector<std::string>>;
 
 class Db {
  public:
-  Db() {
-    // SQLite hands its API table to automatic extensions, as it does to .load.
-    sqlite3_auto_extension(reinterpret_cast<void (*)()>(sqlite3_pprof_init));
+  // kNone: a plain SQLite connection, as a database opened by a client that
+  // cannot load extensions (the extension's automatic registration removed).
+  enum Extension { kLoaded, kNone };
+  explicit Db(Extension ext = kLoaded) {
+    if (ext == kLoaded) {
+      // SQLite hands its API table to automatic extensions, as it does to .load.
+      sqlite3_auto_extension(reinterpret_cast<void (*)()>(sqlite3_pprof_init));
+    } else {
+      sqlite3_reset_auto_extension();
+    }
     EXPECT_EQ(sqlite3_open(":memory:", &db_), SQLITE_OK) << sqlite3_errmsg(db_);
   }
   ~Db() { sqlite3_close_v2(db_); }
