@@ -48,6 +48,12 @@
 -- rather than decimal literals. Checked against pprof's Go code through
 -- report/measure.cc in tests/unit/sql_format_test.cc.
 --
+-- COST (Debian's sqlite3 3.40.1, 1,000,000 rows, CPU time on a shared 2-core
+-- machine; the bare scan is 0.1 s): @percentage 1.4 s, @scaled_label 2.2 s
+-- (the same with the units in columns or constant), @format_fixed2 0.8 s.
+-- Report views format thousands of rows, where this is milliseconds; for
+-- millions prefer the extension's pprof_format / pprof_percentage.
+--
 -- Nothing needs C++: every rule of pprof's internal/measurement is expressed.
 --
 -- PUBLIC MACROS (the building blocks of the report views):
