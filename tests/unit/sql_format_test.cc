@@ -173,7 +173,7 @@ TEST_F(SqlFormat, ScaledLabelScaleAndUnitsMatchMeasure) {
   for (int i = 0; i < 12000; i++) {
     const int bits = static_cast<int>(rng_() % 64);
     int64_t v = static_cast<int64_t>(rng_() >> (63 - bits));
-    if (rng_() % 4 == 0) v = -v;
+    if (rng_() % 4 == 0 && v != kMin) v = -v;
     cases.push_back({v, froms[rng_() % froms.size()], tos[rng_() % tos.size()]});
   }
   Insert("INSERT INTO scale_cases VALUES (?1, ?2, ?3, ?4)", cases.size(), [&](sqlite3_stmt* st, size_t i) {
@@ -234,14 +234,16 @@ TEST_F(SqlFormat, PercentageMatchesMeasure) {
       case 0:  // a share below 1%: %5.2g
         v = static_cast<int64_t>(static_cast<double>(total) * std::ldexp(1.0, -static_cast<int>(rng_() % 60) - 7));
         break;
-      case 1:  // an ordinary share
-        v = total == 0 ? 0 : static_cast<int64_t>(rng_() % static_cast<uint64_t>(total < 0 ? -(total + 1) : total));
+      case 1: {  // an ordinary share
+        const uint64_t magnitude = total < 0 ? static_cast<uint64_t>(-(total + 1)) : static_cast<uint64_t>(total);
+        v = magnitude == 0 ? 0 : static_cast<int64_t>(rng_() % magnitude);
         break;
+      }
       default:  // anything, also above 100%
         v = static_cast<int64_t>(rng_() >> (rng_() % 64));
     }
-    if (rng_() % 5 == 0) v = -v;
-    cases.push_back({v, rng_() % 7 == 0 ? -total : total});
+    if (rng_() % 5 == 0 && v != kMin) v = -v;
+    cases.push_back({v, rng_() % 7 == 0 && total != kMin ? -total : total});
   }
   Insert("INSERT INTO pct_cases VALUES (?1, ?2, ?3)", cases.size(), [&](sqlite3_stmt* st, size_t i) {
     sqlite3_bind_int64(st, 2, cases[i].first);
