@@ -39,18 +39,31 @@ struct ColumnSpec {
   void (*emit)(sqlite3_context*, const Row&);
 };
 
+// A visible column of a computed table whose value selects the computation,
+// as a parameter does, but which is an ordinary column: unconstrained it means
+// every value of its domain (one computation each, in domain order), so
+// `SELECT * FROM t` sees them all; `= ?` or `IN (...)` computes only those.
+// Its ColumnSpec has no emit function: the cursor emits the current value
+// (as an integer when the column is declared INTEGER).
+struct Dimension {
+  const char* column;
+  std::vector<std::string> (*domain)(const LoadedProfile& profile);
+};
+
 // Tables whose rows are computed (kComputed). Their parameters are HIDDEN
 // columns after the visible ones: `WHERE options = '-cum'`, or as table-valued
 // function arguments `pprof_graph('top', '-cum')`. An unconstrained parameter
 // is "" (its default). Results are cached in the registry under
-// (cache_name, profile, parameters, settings), so several tables can share
-// one computation (the graph's nodes, edges and labels).
+// (cache_name, profile, parameters, dimensions, settings), so several tables
+// can share one computation (the graph's nodes, edges and labels).
 struct ComputedSpec {
   const char* cache_name;
   std::vector<const char*> params;
+  // `params` holds the parameters' values, then the dimensions'.
   Result<std::shared_ptr<const void>> (*compute)(const LoadedProfile& profile, const Registry& registry,
                                                  const std::vector<std::string>& params);
   uint32_t (*row_count)(const void* computed);
+  std::vector<Dimension> dimensions = {};
 };
 
 struct TableSpec {
