@@ -472,11 +472,11 @@ Result<ReportOptions> CoreOptions(const Profile& p, const std::string& granulari
 }  // namespace
 
 Result<NodeGraph> BuildNodeGraph(const Profile& p, const std::string& granularity, bool inlines, int sample_index,
-                                 const GraphInputs& in) {
+                                 bool with_edges, const GraphInputs& in) {
   auto o = CoreOptions(p, granularity, inlines, sample_index);
   if (!o.ok()) return o.status();
   Builder b(p, *o, sample_index, /*obj_names=*/false, in);
-  ReportGraph g = b.Build({}, true);
+  ReportGraph g = b.Build({}, with_edges);
   b.Sort(g, /*cum_sort=*/false);
   LinkEdges(g);
   NodeGraph out;

@@ -91,10 +91,11 @@ Result<ReportGraph> BuildReportGraph(const Profile& p, ReportOptions options, Re
 struct NodeGraph {
   std::vector<GraphNode> nodes;    // the nodes with a value, in -top's order (flat, then pprof's tie-breaks)
   std::vector<uint32_t> node_ids;  // per node: its id
-  std::vector<GraphEdge> edges;    // src, dst: positions in `nodes`; in/out of the nodes are linked
+  std::vector<GraphEdge> edges;    // with_edges: src, dst are positions in `nodes`; in/out are linked
 };
+// The edges cost a hash lookup per frame of every sample: only with_edges.
 Result<NodeGraph> BuildNodeGraph(const Profile& p, const std::string& granularity, bool inlines, int sample_index,
-                                 const GraphInputs& inputs);
+                                 bool with_edges, const GraphInputs& inputs);
 
 // The distinct stacks of nodes of the samples with a value of one sample
 // type, what SQL needs to rebuild the edges of any trimmed graph: per stack,

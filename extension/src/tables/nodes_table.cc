@@ -70,17 +70,27 @@ struct NodesData {
   CoreArgs args;
 };
 
-Result<std::shared_ptr<const void>> ComputeNodes(const LoadedProfile& loaded, const Registry& reg,
-                                                 const std::vector<std::string>& args) {
+// pprof_nodes needs no edges; pprof_node_edges computes them apart (a hash
+// lookup per frame of every sample: most of a graph's cost).
+Result<std::shared_ptr<const void>> ComputeGraph(const LoadedProfile& loaded, const Registry& reg,
+                                                 const std::vector<std::string>& args, bool with_edges) {
   auto in = PrepareCore(loaded, reg, args);
   if (!in.ok()) return in.status();
   auto g = BuildNodeGraph(*in->profile->profile, in->args.granularity, in->args.inlines, in->args.sample_index,
-                          in->inputs);
+                          with_edges, in->inputs);
   if (!g.ok()) return g.status();
   auto data = std::make_shared<NodesData>();
   data->graph = std::move(g.value());
   data->args = in->args;
   return std::shared_ptr<const void>(std::move(data));
+}
+Result<std::shared_ptr<const void>> ComputeNodes(const LoadedProfile& loaded, const Registry& reg,
+                                                 const std::vector<std::string>& args) {
+  return ComputeGraph(loaded, reg, args, false);
+}
+Result<std::shared_ptr<const void>> ComputeEdges(const LoadedProfile& loaded, const Registry& reg,
+                                                 const std::vector<std::string>& args) {
+  return ComputeGraph(loaded, reg, args, true);
 }
 
 struct StacksData {
@@ -132,7 +142,7 @@ const ComputedSpec kNodesSpec = {"core_nodes", {}, ComputeNodes,
                                    return static_cast<uint32_t>(static_cast<const NodesData*>(d)->graph.nodes.size());
                                  },
                                  kCoreDims};
-const ComputedSpec kNodeEdgesSpec = {"core_nodes", {}, ComputeNodes,
+const ComputedSpec kNodeEdgesSpec = {"core_edges", {}, ComputeEdges,
                                      [](const void* d) {
                                        return static_cast<uint32_t>(
                                            static_cast<const NodesData*>(d)->graph.edges.size());
@@ -198,9 +208,6 @@ std::vector<TableSpec> NodesTables() {
          [](sqlite3_context* c, const Row& r) { Int(c, NodeOf(r).flat); }},
         {"cum", "INTEGER", "Sum of the values of the samples that contain this node, once per sample.",
          [](sqlite3_context* c, const Row& r) { Int(c, NodeOf(r).cum); }},
-        {"inline_label", "TEXT",
-         "'(inline)', '(partial-inline)' or '' from the untrimmed graph's calls into the node, as -top prints it.",
-         [](sqlite3_context* c, const Row& r) { Text(c, NodeOf(r).InlineLabel(GraphOf(r).edges)); }},
         {"sort_key", "TEXT", "pprof's last sort tie-break (the NodeInfo struct as Go prints it).",
          [](sqlite3_context* c, const Row& r) { Text(c, NodeOf(r).info.GoString()); }},
         {"unit", "TEXT", "The unit of the sample type, e.g. bytes or nanoseconds.",
