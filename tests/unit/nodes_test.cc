@@ -397,6 +397,29 @@ TEST(NodesDimensions, UnconstrainedMeansAll) {
                    "stack_depth > 0"));
 }
 
+// node_id is a key: equality and IN are lookups (a join with the edges does
+// not scan the nodes once per edge), with the rows a scan would give.
+TEST(NodesDimensions, NodeIdLookup) {
+  Db db;
+  db.Query("SELECT pprof_load(" + Quote(CorpusDir() + "/go1.heap.pb.gz") + ")");
+  const std::string where = Where("", "1", "lines", 1, "alloc_space");
+  const std::string ids = "(SELECT node_id FROM pprof_nodes WHERE " + where + " AND rank % 3 = 0)";
+  Rows scanned = db.Query("SELECT node_id, name, flat, cum FROM pprof_nodes WHERE " + where + " AND +node_id IN " +
+                          ids + " ORDER BY node_id");
+  Rows looked_up = db.Query("SELECT node_id, name, flat, cum FROM pprof_nodes WHERE " + where + " AND node_id IN " +
+                            ids + " ORDER BY node_id");
+  EXPECT_GT(scanned.size(), 3u);
+  EXPECT_EQ(looked_up, scanned);
+  EXPECT_EQ(db.Query("SELECT name FROM pprof_nodes WHERE " + where + " AND node_id IN (-1, 1000000)"), Rows{});
+  Rows plan = db.Query("EXPLAIN QUERY PLAN SELECT b.name FROM pprof_node_edges e JOIN pprof_nodes b ON "
+                       "b.profile_id = e.profile_id AND b.granularity = e.granularity AND b.inlines = e.inlines AND "
+                       "b.sample_type = e.sample_type AND b.node_id = e.callee_id WHERE " + Where("e", "1", "lines", 1,
+                                                                                                   "alloc_space"));
+  std::string all;
+  for (const auto& r : plan) all += r.back() + "\n";
+  EXPECT_NE(all.find("node_id="), std::string::npos) << all;
+}
+
 // The core joins with a user's own tables like any table.
 TEST(NodesDimensions, JoinsWithUserTables) {
   Db db;

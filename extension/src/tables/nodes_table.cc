@@ -68,6 +68,7 @@ Result<CoreInput> PrepareCore(const LoadedProfile& loaded, const Registry& reg, 
 struct NodesData {
   NodeGraph graph;
   CoreArgs args;
+  std::vector<int64_t> row_of_id;  // per node id: its row, or -1 (node_id lookups, e.g. joins with the edges)
 };
 
 // pprof_nodes needs no edges; pprof_node_edges computes them apart (a hash
@@ -82,6 +83,9 @@ Result<std::shared_ptr<const void>> ComputeGraph(const LoadedProfile& loaded, co
   auto data = std::make_shared<NodesData>();
   data->graph = std::move(g.value());
   data->args = in->args;
+  const std::vector<uint32_t>& ids = data->graph.node_ids;
+  data->row_of_id.assign(ids.empty() ? 0 : *std::max_element(ids.begin(), ids.end()) + size_t{1}, -1);
+  for (size_t i = 0; i < ids.size(); i++) data->row_of_id[ids[i]] = static_cast<int64_t>(i);
   return std::shared_ptr<const void>(std::move(data));
 }
 Result<std::shared_ptr<const void>> ComputeNodes(const LoadedProfile& loaded, const Registry& reg,
@@ -141,7 +145,12 @@ const ComputedSpec kNodesSpec = {"core_nodes", {}, ComputeNodes,
                                  [](const void* d) {
                                    return static_cast<uint32_t>(static_cast<const NodesData*>(d)->graph.nodes.size());
                                  },
-                                 kCoreDims};
+                                 kCoreDims,
+                                 [](const void* d, int64_t id) -> int64_t {
+                                   const auto& rows = static_cast<const NodesData*>(d)->row_of_id;
+                                   return id >= 0 && static_cast<uint64_t>(id) < rows.size() ? rows[static_cast<size_t>(id)]
+                                                                                              : -1;
+                                 }};
 const ComputedSpec kNodeEdgesSpec = {"core_edges", {}, ComputeEdges,
                                      [](const void* d) {
                                        return static_cast<uint32_t>(
@@ -184,7 +193,7 @@ std::vector<TableSpec> NodesTables() {
        "type, before any trimming (-nodecount, -nodefraction) and with raw values (no -mean, -drop_negative), in "
        "the profile pprof reports on (drop_frames applied). granularity, inlines and sample_type are ordinary "
        "columns: constrain them to compute only what you need.",
-       ParentKind::kComputed, nullptr, nullptr, false,
+       ParentKind::kComputed, "node_id", nullptr, false,
        {kProfileId, kGranularity, kInlines, kSampleType,
         {"node_id", "INTEGER", "The node's id: the same node has the same id for every sample type.",
          [](sqlite3_context* c, const Row& r) { Int(c, GraphOf(r).node_ids[r.child]); }},

@@ -14,7 +14,7 @@
 //
 // Without 0x1 every loaded profile is scanned; without 0x2 every parent of
 // each profile. With 0x2 only the named parents are visited, by hash lookup,
-// in ascending id order. An unconstrained dimension visits its whole domain.
+// in ascending id order (computed tables: the rows of the named keys). An unconstrained dimension visits its whole domain.
 // Other constraints are left to SQLite.
 #include "vtab/table.h"
 
@@ -98,6 +98,9 @@ struct Cursor : sqlite3_vtab_cursor {
   std::vector<int64_t> keys;  // parent ids to visit, when by_key
   size_t parent_pos = 0;
   uint32_t child_count = 0;
+  // Computed tables looked up by key: the rows of the keys, in key order.
+  std::vector<uint32_t> key_rows;
+  uint32_t child_pos = 0;
   std::vector<Frame> frames;
   Row row;
   sqlite3_int64 rowid = 0;
@@ -107,6 +110,20 @@ struct Cursor : sqlite3_vtab_cursor {
   // Moves to the first parent at or after parent_pos that has rows.
   bool SeekParent() {
     const Profile& p = *row.p;
+    child_pos = 0;
+    if (spec->computed && by_key) {  // one parent: the computed rows, of the keys asked for
+      if (parent_pos > 0) return false;
+      key_rows.clear();
+      for (int64_t k : keys) {
+        const int64_t r = spec->computed->row_of_key(computed.get(), k);
+        if (r >= 0) key_rows.push_back(static_cast<uint32_t>(r));
+      }
+      child_count = static_cast<uint32_t>(key_rows.size());
+      row.parent = 0;
+      if (child_count == 0) return false;
+      row.child = key_rows[0];
+      return true;
+    }
     for (;; parent_pos++) {
       uint32_t index;
       if (by_key) {
@@ -206,7 +223,10 @@ struct Cursor : sqlite3_vtab_cursor {
 
   Status Next() {
     rowid++;
-    if (++row.child < child_count) return Status();
+    if (++child_pos < child_count) {
+      row.child = spec->computed && by_key ? key_rows[child_pos] : child_pos;
+      return Status();
+    }
     parent_pos++;
     if (SeekParent()) return Status();
     combo_pos++;
@@ -524,6 +544,11 @@ int RegisterTables(sqlite3* db, const std::shared_ptr<Registry>& registry, const
           aux->col_dim[i] = static_cast<int>(d);
         }
       }
+    }
+    // A computed table's key needs its lookup.
+    if (spec.computed && spec.key_column && !spec.computed->row_of_key) {
+      delete aux;
+      return SQLITE_INTERNAL;
     }
     // Only a dimension's column may go without an emit function.
     for (size_t i = 0; i < spec.columns.size(); i++) {

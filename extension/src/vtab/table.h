@@ -64,15 +64,19 @@ struct ComputedSpec {
                                                  const std::vector<std::string>& params);
   uint32_t (*row_count)(const void* computed);
   std::vector<Dimension> dimensions = {};
+  // Tables with a key_column: the row holding that key, or -1 (an equality
+  // or IN on the key then visits only those rows, e.g. a join on node_id).
+  int64_t (*row_of_key)(const void* computed, int64_t key) = nullptr;
 };
 
 struct TableSpec {
   const char* name;
   const char* doc;
   ParentKind parent;
-  // Column holding the parent's id (sample_id, location_id, ...): an equality
-  // or IN constraint on it is answered by lookup instead of a scan. nullptr
-  // for kProfile tables.
+  // Column holding the parent's id (sample_id, location_id, ...), or for
+  // computed tables a key of their rows (ComputedSpec::row_of_key): an
+  // equality or IN constraint on it is answered by lookup instead of a scan.
+  // nullptr for kProfile tables.
   const char* key_column;
   // Rows per parent; nullptr means exactly one. Tables that set expand_frames
   // get one row per frame of ExpandFrames instead.
