@@ -135,7 +135,8 @@ void Exercise(sqlite3* db, const std::string& id, uint8_t pick) {
     Must(db, std::string("SELECT count(*) FROM ") + t + where);
   }
   const bool rx = MustInt(db, "SELECT drop_frames IS NOT NULL OR keep_frames IS NOT NULL FROM pprof_profiles" + where);
-  for (const char* t : {"pprof_graph", "pprof_graph_edges", "pprof_report_labels"}) {
+  for (const char* t : {"pprof_graph", "pprof_graph_edges", "pprof_report_labels", "pprof_nodes", "pprof_node_edges",
+                        "pprof_node_stacks"}) {
     Report(db, std::string("SELECT count(*) FROM ") + t + where, rx);
   }
   Report(db, "SELECT count(*) FROM pprof_diff" + where + " AND base_id = " + Quote(id) + " AND options = ''", rx);
