@@ -174,6 +174,39 @@ TEST_P(NodesCorpus, AgreeWithPprofGraph) {
   EXPECT_GE(combos, 10);
 }
 
+// -mean in SQL, as docs/SCHEMA.md does it: pprof divides by the same node's
+// values of sample type 0 (driver.go sampleFormat: meanDiv = valueExtractor(0)),
+// when not 0. Checked against pprof_graph's -mean flat and cum.
+TEST_P(NodesCorpus, MeanFromSampleTypeZero) {
+  const std::string profile = GetParam();
+  ASSERT_SHARED_EXISTS(CorpusDir() + "/" + profile);
+  Db db;
+  const std::string id = LoadWithSettings(db, profile, GoldenCase());
+  const std::vector<std::pair<int, std::string>> types = SampleTypes(db, id);
+  ASSERT_FALSE(types.empty());
+  const std::string type0 = db.One("SELECT type FROM pprof_sample_types WHERE profile_id = " + id +
+                                   " AND sample_index = 0");
+  int checked = 0;
+  for (const auto& [index, type] : types) {
+    for (const char* g : {"functions", "lines"}) {
+      SCOPED_TRACE(std::string(g) + " sample_type=" + type);
+      Rows want = db.Query("SELECT name, flat, cum FROM pprof_graph WHERE profile_id = " + id +
+                           " AND report = 'top' AND options = " +
+                           Quote(std::string("-") + g + " -mean -nodecount=0 -nodefraction=0 -sample_index=" +
+                                 std::to_string(index)) +
+                           " ORDER BY name, flat, cum");
+      Rows got = db.Query(
+          "SELECT n.name, CASE WHEN coalesce(d.flat, 0) = 0 THEN n.flat ELSE n.flat / d.flat END AS f, "
+          "CASE WHEN coalesce(d.cum, 0) = 0 THEN n.cum ELSE n.cum / d.cum END AS c FROM pprof_nodes n "
+          "LEFT JOIN pprof_nodes d ON " + Where("d", id, g, 1, type0) + " AND d.node_id = n.node_id WHERE " +
+          Where("n", id, g, 1, type) + " ORDER BY 1, 2, 3");
+      EXPECT_EQ(got, want);
+      checked += static_cast<int>(got.size());
+    }
+  }
+  EXPECT_GT(checked, 0);
+}
+
 // The goldens of `report` (with exactly `options`) of `profile`.
 std::vector<GoldenCase> GoldensOf(const std::string& profile, const std::string& report, const std::string& options) {
   std::vector<GoldenCase> out;
