@@ -411,6 +411,11 @@ TEST(NodesDimensions, UnconstrainedMeansAll) {
   EXPECT_EQ(db.One("SELECT count(DISTINCT sample_type) FROM pprof_nodes WHERE granularity IN ('lines', 'files') "
                    "AND inlines = 0"),
             "4");
+  // inlines is an integer: 1, 1.0 and '1' are the same value.
+  EXPECT_EQ(db.One("SELECT count(DISTINCT inlines) FROM pprof_nodes WHERE sample_type = 'alloc_space' AND "
+                   "granularity = 'files' AND inlines IN (1.0, '0')"),
+            "2");
+  EXPECT_EQ(db.One("SELECT count(*) FROM pprof_nodes WHERE sample_type = 'alloc_space' AND inlines = 0.5"), "0");
   // A value outside the domain selects nothing; it is not an error.
   EXPECT_EQ(db.One("SELECT count(*) FROM pprof_nodes WHERE sample_type = 'cpu'"), "0");
   EXPECT_EQ(db.One("SELECT count(*) FROM pprof_nodes WHERE granularity = 'bytes'"), "0");

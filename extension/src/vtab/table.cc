@@ -14,8 +14,9 @@
 //
 // Without 0x1 every loaded profile is scanned; without 0x2 every parent of
 // each profile. With 0x2 only the named parents are visited, by hash lookup,
-// in ascending id order (computed tables: the rows of the named keys). An unconstrained dimension visits its whole domain.
-// Other constraints are left to SQLite.
+// in ascending id order (computed tables: the rows of the named keys). An
+// unconstrained dimension visits its whole domain. Other constraints are left
+// to SQLite.
 #include "vtab/table.h"
 
 #include <algorithm>
@@ -448,9 +449,23 @@ int Filter(sqlite3_vtab_cursor* cur, int idx, const char*, int argc, sqlite3_val
       if (!(idx & bit)) continue;
       if (arg >= argc) return SetVtabError(cur->pVtab, "internal error: missing dimension argument");
       std::vector<std::string> values;
+      const int col = static_cast<int>(std::find(aux->col_dim.begin(), aux->col_dim.end(), static_cast<int>(d)) -
+                                       aux->col_dim.begin());
+      const bool integer = std::strcmp(aux->spec->columns[static_cast<size_t>(col)].type, "INTEGER") == 0;
       auto add = [&](sqlite3_value* x) {
-        // NULL equals nothing; other values compare as their text.
-        if (const unsigned char* t = sqlite3_value_text(x)) values.emplace_back(reinterpret_cast<const char*>(t));
+        // NULL equals nothing. An INTEGER dimension equals numbers of its
+        // value (1, 1.0, '1'); the others compare as text.
+        const int t = sqlite3_value_numeric_type(x);
+        if (integer && (t == SQLITE_INTEGER || t == SQLITE_FLOAT)) {
+          const double v = sqlite3_value_double(x);
+          if (t == SQLITE_INTEGER) {
+            values.push_back(std::to_string(sqlite3_value_int64(x)));
+          } else if (v == static_cast<double>(static_cast<int64_t>(v))) {
+            values.push_back(std::to_string(static_cast<int64_t>(v)));
+          }
+        } else if (const unsigned char* text = sqlite3_value_text(x)) {
+          values.emplace_back(reinterpret_cast<const char*>(text));
+        }
       };
       sqlite3_value* v = argv[arg++];
       if (idx & (bit << 1)) {
