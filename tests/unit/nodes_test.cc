@@ -428,6 +428,11 @@ TEST(NodesDimensions, UnconstrainedMeansAll) {
                        "sample_type = 'alloc_space' AND granularity = 'functions'");
   ASSERT_EQ(plan.size(), 1u);
   EXPECT_NE(plan[0].back().find("profile_id=,granularity=,sample_type="), std::string::npos) << plan[0].back();
+  // The stacks cover the samples with a value: their counts and values add up.
+  EXPECT_EQ(db.One("SELECT sum(sample_count) || ' ' || sum(value) FROM pprof_node_stacks WHERE " +
+                   Where("", "1", "lines", 0, "inuse_space") + " AND depth = 0"),
+            db.One("SELECT count(*) || ' ' || sum(value) FROM pprof_samples WHERE profile_id = 1 AND "
+                   "sample_type = 'inuse_space' AND value <> 0 AND stack_depth > 0"));
   // The functions granularity's flat over all nodes is the sum over samples with a stack.
   EXPECT_EQ(db.One("SELECT sum(flat) FROM pprof_nodes WHERE granularity = 'functions' AND inlines = 1 AND "
                    "sample_type = 'alloc_space'"),

@@ -259,6 +259,11 @@ std::vector<TableSpec> NodesTables() {
          [](sqlite3_context* c, const Row& r) {
            const StacksData& d = StacksOf(r);
            Int(c, d.stacks.value[d.stack_of[r.child]]);
+         }},
+        {"sample_count", "INTEGER", "How many samples (with a value of this type) have this stack.",
+         [](sqlite3_context* c, const Row& r) {
+           const StacksData& d = StacksOf(r);
+           Int(c, d.stacks.samples[d.stack_of[r.child]]);
          }}},
        &kNodeStacksSpec, false});
   return t;
