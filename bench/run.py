@@ -53,7 +53,7 @@ SIZES = {
 }
 
 REPORTS = ["top", "list", "peek", "traces"]
-ONLY_CHOICES = REPORTS + ["load", "import"]
+ONLY_CHOICES = REPORTS + ["load", "import", "core"]
 
 # Targets (bench/README.md): (time ratio, memory ratio), ours / pprof.
 TARGETS = {"top": (0.05, 0.2), "list": (0.05, 0.2), "peek": (0.05, 0.2), "traces": (0.25, 0.2)}
@@ -474,6 +474,51 @@ def bench_size(size, args, cache, tools, out_dir):
                 row["target"] = f"≤{LOAD_TARGET[0]:g}x floor / ≤{LOAD_TARGET[1]:g}x uncompr."
                 row["verdict"] = verdict(row["t_ratio"] <= LOAD_TARGET[0], row["m_ratio"] <= LOAD_TARGET[1])
             row["notes"] = "; ".join(notes)
+        rows.append(row)
+
+    # 3b. The flat/cum core: one sample type's nodes at the functions
+    #     granularity (both inlining modes, as the query leaves `inlines`
+    #     open), beside pprof_top_text on the same loaded profile, each in its
+    #     own process (both pay for the report profile they share when cached).
+    if not only or "core" in only:
+        core_queries = {
+            "nodes": "SELECT function, flat, cum FROM pprof_nodes WHERE profile_id = 1 AND sample_type = "
+                     "(SELECT type FROM pprof_sample_types WHERE profile_id = 1 AND is_default = 1) "
+                     "AND granularity = 'functions';",
+            "top": "SELECT text FROM pprof_top_text WHERE profile_id = 1;",
+        }
+        core_times = {k: [] for k in core_queries}
+        core_res = {}
+        for name, query in core_queries.items():
+            script = work / f"core.{name}.sql"
+            script.write_text("\n".join([
+                f".load {ext}",
+                f".output {os.devnull}",
+                f"SELECT pprof_load({sql_quote(prof)});",
+                ".timer on",
+                query,
+                ".timer off",
+                "",
+            ]))
+
+            def one(rep, script=script, name=name):
+                r = measure([[sqlite3, "-bail", ":memory:"]], to, stdin=script, stdout=work / f"core.{name}.times",
+                            errfile=work / f"core.{name}.err")
+                if r.ok:
+                    t = run_times(work / f"core.{name}.times")
+                    if len(t) == 1:
+                        core_times[name].append(t[0])
+                return r
+
+            core_res[name] = repeat(f"ours  core: {name}", reps, to, one)
+        row = {"cmd": "SQL `SELECT function, flat, cum FROM pprof_nodes WHERE profile_id = 1 AND sample_type = "
+                      "<default> AND granularity = 'functions'` (load + query)", "kind": "core"}
+        if core_res.get("nodes"):
+            row.update(o_wall=med(core_res["nodes"]), o_mib=peak(core_res["nodes"]))
+        if core_times["nodes"] and core_times["top"]:
+            q_nodes, q_top = statistics.median(core_times["nodes"]), statistics.median(core_times["top"])
+            row["notes"] = (f"query {q_nodes:.2f} s; `SELECT text FROM pprof_top_text WHERE profile_id = 1` "
+                            f"on the same loaded profile {q_top:.2f} s (ratio {q_nodes / q_top:.2f}, target ≤ 1)")
         rows.append(row)
 
     # 4. An import into a fresh database file after the load.

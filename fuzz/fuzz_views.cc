@@ -133,7 +133,8 @@ void Exercise(sqlite3* db, const std::string& id, uint8_t pick) {
   for (const char* t : {"pprof_samples", "pprof_stacks", "pprof_labels", "pprof_frames"}) {
     Must(db, std::string("SELECT count(*) FROM ") + t + where);
   }
-  for (const char* t : {"pprof_graph", "pprof_graph_edges", "pprof_report_labels"}) {
+  for (const char* t : {"pprof_graph", "pprof_graph_edges", "pprof_report_labels", "pprof_nodes", "pprof_node_edges",
+                        "pprof_node_stacks"}) {
     Report(db, std::string("SELECT count(*) FROM ") + t + where);
   }
   Report(db, "SELECT count(*) FROM pprof_diff" + where + " AND base_id = " + Quote(id) + " AND options = ''");

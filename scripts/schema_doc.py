@@ -21,12 +21,19 @@ def tables():
     out = {}
     for name in sorted(os.listdir(os.path.join(ROOT, "extension/src/tables"))):
         src = open(os.path.join(ROOT, "extension/src/tables", name)).read()
+        named = {m.group(1): (m.group(2), m.group(3), join(m.group(4))) for m in re.finditer(
+            r'const ColumnSpec (k\w+) = \{"(\w+)", "(\w+)",\s*' + STR, src)}
         starts = [m for m in re.finditer(r't\.push_back\(\s*\{"(pprof_\w+)",\s*' + STR, src)]
         for i, m in enumerate(starts):
             block = src[m.end(): starts[i + 1].start() if i + 1 < len(starts) else len(src)]
             rows = [("profile_id", "INTEGER", "Id returned by pprof_load (or pprof_prepare).")]
-            for c in re.finditer(r'\{"(\w+)", "(\w+)", ' + STR, block):
-                rows.append((c.group(1), c.group(2), join(c.group(3))))
+            # Columns declared in place, or by a name (const ColumnSpec kName = {...}).
+            for c in re.finditer(r'\{"(\w+)", "(\w+)",\s*' + STR + r'|\b(k[A-Z]\w*)\b', block):
+                if c.group(4):
+                    if c.group(4) in named and named[c.group(4)][0] != "profile_id":
+                        rows.append(named[c.group(4)])
+                else:
+                    rows.append((c.group(1), c.group(2), join(c.group(3))))
             spec = re.search(r"&(k\w+Spec)", block)
             if spec:
                 decl = re.search(r"ComputedSpec " + spec.group(1) + r' = \{"\w+", \{([^}]*)\}', src)

@@ -137,7 +137,8 @@ int64_t ProfileCount(Db& db) { return std::stoll(db.One("SELECT count(*) FROM pp
 // must also be safe to query.
 void QueryEverything(Db& db, const std::string& id) {
   for (const char* t : {"pprof_profiles", "pprof_sample_types", "pprof_samples", "pprof_stacks", "pprof_locations",
-                        "pprof_lines", "pprof_functions", "pprof_mappings", "pprof_labels", "pprof_frames"}) {
+                        "pprof_lines", "pprof_functions", "pprof_mappings", "pprof_labels", "pprof_frames",
+                        "pprof_nodes", "pprof_node_edges", "pprof_node_stacks"}) {
     Rows rows;
     std::string err = db.Try(std::string("SELECT * FROM ") + t + " WHERE profile_id = " + id, &rows);
     EXPECT_EQ(err, "") << t << " of profile " << id;

@@ -920,7 +920,7 @@ struct Counts {
 const char* const kTables[] = {"pprof_profiles", "pprof_sample_types", "pprof_samples",  "pprof_stacks",
                                "pprof_locations", "pprof_lines",       "pprof_functions", "pprof_mappings",
                                "pprof_labels",   "pprof_frames",       "pprof_graph",     "pprof_graph_edges",
-                               "pprof_report_labels"};
+                               "pprof_report_labels", "pprof_nodes",   "pprof_node_edges", "pprof_node_stacks"};
 
 // Loads `bytes` from a file in `dir`: either it loads (and answers every
 // table and -top, then is unloaded) or fails with "pprof_load: <path>: ...".
@@ -953,7 +953,9 @@ void Check(Db& db, Watchdog& dog, const TempDir& dir, const std::string& name, c
     };
     for (const char* t : kTables) {
       std::string e = db.Try(std::string("SELECT count(*) FROM ") + t + where);
-      if (std::string(t).rfind("pprof_graph", 0) == 0 || std::string(t) == "pprof_report_labels") {
+      // The core reports on the same profile as the reports (a sample type per row: never "no samples").
+      if (std::string(t).rfind("pprof_graph", 0) == 0 || std::string(t) == "pprof_report_labels" ||
+          std::string(t).rfind("pprof_node", 0) == 0) {
         EXPECT_TRUE(report_ok(e)) << name << ": " << t << ": " << e;
       } else {
         EXPECT_EQ(e, "") << name << ": " << t;

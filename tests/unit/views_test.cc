@@ -25,48 +25,17 @@
 #include <string>
 #include <vector>
 
+#include "corpus_goldens.h"
 #include "test_util.h"
 
 namespace {
 
+using pprof_corpus::ShellWords;
 using pprof_test::CorpusDir;
 using pprof_test::Db;
 using pprof_test::Quote;
 using pprof_test::ReadAll;
 using pprof_test::Rows;
-
-// Splits a shell command into words: '...' and "..." group, a backslash
-// outside quotes escapes the next character. (Enough for MANIFEST.tsv.)
-std::vector<std::string> ShellWords(const std::string& s) {
-  std::vector<std::string> words;
-  std::string cur;
-  bool in_word = false;
-  for (size_t i = 0; i < s.size(); i++) {
-    char c = s[i];
-    if (c == ' ' || c == '\t') {
-      if (in_word) words.push_back(cur);
-      cur.clear();
-      in_word = false;
-    } else if (c == '\'') {
-      in_word = true;
-      for (i++; i < s.size() && s[i] != '\''; i++) cur += s[i];
-    } else if (c == '"') {
-      in_word = true;
-      for (i++; i < s.size() && s[i] != '"'; i++) {
-        if (s[i] == '\\' && i + 1 < s.size() && (s[i + 1] == '"' || s[i + 1] == '\\')) i++;
-        cur += s[i];
-      }
-    } else if (c == '\\' && i + 1 < s.size()) {
-      in_word = true;
-      cur += s[++i];
-    } else {
-      in_word = true;
-      cur += c;
-    }
-  }
-  if (in_word) words.push_back(cur);
-  return words;
-}
 
 std::vector<std::string> SplitTabs(const std::string& line) {
   std::vector<std::string> out;

@@ -150,6 +150,51 @@ class Builder {
   }
 
   size_t num_keys() const { return keys_.size(); }
+  // Per node of the last graph built or sorted: its key.
+  const std::vector<uint32_t>& key_of_node() const { return key_of_node_; }
+
+  // The distinct node stacks of the samples with a value (NodeStacks).
+  NodeStacks Stacks() const {
+    NodeStacks out;
+    out.begin.push_back(0);
+    // A stack's key: its frames from the root, each node key shifted left
+    // once with the inlined bit below, as bytes.
+    std::unordered_map<std::string, uint32_t> index;
+    std::vector<uint32_t> seq;
+    std::string key;
+    const size_t ntypes = p_.num_types();
+    for (size_t s = 0; s < p_.samples.size(); s++) {
+      const int64_t w = p_.values[s * ntypes + static_cast<size_t>(si_)];
+      if (w == 0) continue;  // newGraph skips samples without value
+      const Sample& smp = p_.samples[s];
+      seq.clear();
+      uint32_t last = ~uint32_t{0};
+      for (uint32_t i = smp.stack_end; i-- > smp.stack_begin;) {
+        const uint32_t loc = p_.stack[i];
+        const uint32_t b = loc_begin_[loc], e = loc_begin_[loc + 1];
+        for (uint32_t ni = e; ni-- > b;) {
+          const uint32_t n = slots_[ni];
+          if (n == last) continue;  // no edge between repeats (newGraph: n != parent)
+          seq.push_back(n << 1 | (ni != e - 1 ? 1u : 0u));
+          last = n;
+        }
+      }
+      key.assign(reinterpret_cast<const char*>(seq.data()), seq.size() * sizeof(uint32_t));
+      auto [it, fresh] = index.try_emplace(key, static_cast<uint32_t>(out.value.size()));
+      if (fresh) {
+        for (size_t j = seq.size(); j-- > 0;) {
+          out.node.push_back(seq[j] >> 1);
+          out.inlined.push_back(static_cast<char>(seq[j] & 1));
+        }
+        out.begin.push_back(static_cast<uint32_t>(out.node.size()));
+        out.value.push_back(0);
+        out.samples.push_back(0);
+      }
+      out.value[it->second] = GoAdd(out.value[it->second], w);
+      out.samples[it->second]++;
+    }
+    return out;
+  }
 
   // newGraph: builds the graph of the nodes in `kept` (all when empty), and
   // its edges when `with_edges` (reports that print no edges skip them).
@@ -407,14 +452,54 @@ int64_t ComputeTotal(const Profile& p, int si, bool mean) {
   return div != 0 ? GoDiv(total, div) : total;
 }
 
+namespace {
+
+bool KnownGranularity(const std::string& g) {
+  return g == "functions" || g == "filefunctions" || g == "files" || g == "lines" || g == "addresses";
+}
+
+// The options of the core's untrimmed, raw graphs.
+Result<ReportOptions> CoreOptions(const Profile& p, const std::string& granularity, bool inlines, int sample_index) {
+  if (!KnownGranularity(granularity)) return Status::Error(fmt::format("unknown granularity '{}'", granularity));
+  if (sample_index < 0 || static_cast<size_t>(sample_index) >= p.num_types()) {
+    return Status::Error(fmt::format("sample index {} out of range", sample_index));
+  }
+  ReportOptions o;
+  o.granularity = granularity;
+  o.noinlines = !inlines;
+  return o;
+}
+
+}  // namespace
+
+Result<NodeGraph> BuildNodeGraph(const Profile& p, const std::string& granularity, bool inlines, int sample_index,
+                                 bool with_edges, const GraphInputs& in) {
+  auto o = CoreOptions(p, granularity, inlines, sample_index);
+  if (!o.ok()) return o.status();
+  Builder b(p, *o, sample_index, /*obj_names=*/false, in);
+  ReportGraph g = b.Build({}, with_edges);
+  b.Sort(g, /*cum_sort=*/false);
+  LinkEdges(g);
+  NodeGraph out;
+  out.nodes = std::move(g.nodes);
+  out.edges = std::move(g.edges);
+  out.node_ids = b.key_of_node();
+  return out;
+}
+
+Result<NodeStacks> BuildNodeStacks(const Profile& p, const std::string& granularity, bool inlines, int sample_index,
+                                   const GraphInputs& in) {
+  auto o = CoreOptions(p, granularity, inlines, sample_index);
+  if (!o.ok()) return o.status();
+  Builder b(p, *o, sample_index, /*obj_names=*/false, in);
+  return b.Stacks();
+}
+
 Result<ReportGraph> BuildReportGraph(const Profile& p, ReportOptions o, ReportKind kind, const GraphInputs& in) {
   o.ApplyOverrides(kind);
   auto si = ResolveSampleIndex(p, o.sample_index);
   if (!si.ok()) return si.status();
-  const std::string& g = o.granularity;
-  if (g != "functions" && g != "filefunctions" && g != "files" && g != "lines" && g != "addresses") {
-    return Status::Error("unexpected granularity");
-  }
+  if (!KnownGranularity(o.granularity)) return Status::Error("unexpected granularity");
   const bool obj_names = kind == ReportKind::kList || kind == ReportKind::kRaw;
   Builder b(p, o, *si, obj_names, in);
 

@@ -86,6 +86,35 @@ struct GraphInputs {
 Result<ReportGraph> BuildReportGraph(const Profile& p, ReportOptions options, ReportKind kind,
                                      const GraphInputs& inputs);
 
+// The relational flat/cum core (pprof_nodes, pprof_node_edges,
+// pprof_node_stacks): pprof's graph of one sample type at one granularity
+// and inlining mode, before any trimming, with raw values (no -mean, no
+// -drop_negative). Node ids are the node keys of that granularity and
+// inlining mode: the same node has the same id for every sample type.
+struct NodeGraph {
+  std::vector<GraphNode> nodes;    // the nodes with a value, in -top's order (flat, then pprof's tie-breaks)
+  std::vector<uint32_t> node_ids;  // per node: its id
+  std::vector<GraphEdge> edges;    // with_edges: src, dst are positions in `nodes`; in/out are linked
+};
+// The edges cost a hash lookup per frame of every sample: only with_edges.
+Result<NodeGraph> BuildNodeGraph(const Profile& p, const std::string& granularity, bool inlines, int sample_index,
+                                 bool with_edges, const GraphInputs& inputs);
+
+// The distinct stacks of nodes of the samples with a value of one sample
+// type, what SQL needs to rebuild the edges of any trimmed graph: per stack,
+// its node ids from the leaf (depth 0) to the root, consecutive repeats of a
+// node collapsed (pprof adds no edge between them), each with whether the
+// call into it was inlined, and the sum of the samples' values.
+struct NodeStacks {
+  std::vector<uint32_t> begin;  // per stack: its first frame; one extra at the end
+  std::vector<uint32_t> node;   // per frame: node id
+  std::vector<char> inlined;    // per frame: the call into this node was inlined
+  std::vector<int64_t> value;   // per stack
+  std::vector<int64_t> samples;  // per stack: how many samples it sums
+};
+Result<NodeStacks> BuildNodeStacks(const Profile& p, const std::string& granularity, bool inlines, int sample_index,
+                                   const GraphInputs& inputs);
+
 // pprof's computeTotal for one sample type (and the -mean divisor, type 0).
 int64_t ComputeTotal(const Profile& p, int sample_index, bool mean);
 

@@ -308,12 +308,14 @@ std::vector<TableSpec> MakeTables() {
 
 std::vector<TableSpec> ReportTables();  // tables/report_tables.cc
 std::vector<TableSpec> TracesTables();  // tables/traces_table.cc
+std::vector<TableSpec> NodesTables();   // tables/nodes_table.cc
 
 const std::vector<TableSpec>& AllTables() {
   static const std::vector<TableSpec> tables = [] {
     std::vector<TableSpec> all = MakeTables();
     for (TableSpec& t : ReportTables()) all.push_back(std::move(t));
     for (TableSpec& t : TracesTables()) all.push_back(std::move(t));
+    for (TableSpec& t : NodesTables()) all.push_back(std::move(t));
     return all;
   }();
   return tables;

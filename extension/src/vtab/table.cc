@@ -8,14 +8,21 @@
 //   0x4  the profile_id value is an IN list (sqlite3_vtab_in)
 //   0x8  the key value is an IN list
 //   0x10 << j  computed tables: parameter j = ?     the parameter's value
+//   then, per dimension d of a computed table, two bits after the
+//   parameters' (dim_bit(d)): dimension = ? and, the next bit, it is an IN
+//   list; argv holds the value(s).
 //
 // Without 0x1 every loaded profile is scanned; without 0x2 every parent of
 // each profile. With 0x2 only the named parents are visited, by hash lookup,
-// in ascending id order. Other constraints are left to SQLite.
+// in ascending id order (computed tables: the rows of the named keys). An
+// unconstrained dimension visits its whole domain. Other constraints are left
+// to SQLite.
 #include "vtab/table.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 
 #include <fmt/format.h>
@@ -30,8 +37,14 @@ enum : int { kProfileEq = 1, kKeyEq = 2, kProfileIn = 4, kKeyIn = 8, kParam0 = 1
 struct ModuleAux {
   const TableSpec* spec;
   std::shared_ptr<Registry> registry;
-  int key_col;  // index of spec->key_column, or -1
+  int key_col;               // index of spec->key_column, or -1
+  std::vector<int> col_dim;  // per column: its dimension's index, or -1
 };
+
+size_t NumParams(const TableSpec& spec) { return spec.computed ? spec.computed->params.size() : 0; }
+size_t NumDims(const TableSpec& spec) { return spec.computed ? spec.computed->dimensions.size() : 0; }
+// The idxNum bit of "dimension d = ?" (the next bit: it is an IN list).
+int DimBit(const TableSpec& spec, size_t d) { return kParam0 << (NumParams(spec) + 2 * d); }
 
 struct VTab : sqlite3_vtab {
   ModuleAux* aux;
@@ -73,12 +86,22 @@ struct Cursor : sqlite3_vtab_cursor {
   const Registry* registry = nullptr;
   std::vector<std::string> params;          // computed tables: parameter values
   std::shared_ptr<const void> computed;     // computed tables: the current profile's rows
+  // Computed tables: the values each dimension was constrained to (none:
+  // its whole domain), per profile the values to visit, and the current
+  // combination, counted in mixed radix (the last dimension fastest).
+  std::vector<std::optional<std::vector<std::string>>> dim_filter;
+  std::vector<std::vector<std::string>> dim_values;
+  std::vector<std::string> combo;
+  size_t combo_pos = 0, combo_count = 1;
   std::vector<LoadedPtr> profiles;  // snapshot: unloading mid-scan is safe
   size_t profile_pos = 0;
   bool by_key = false;
   std::vector<int64_t> keys;  // parent ids to visit, when by_key
   size_t parent_pos = 0;
   uint32_t child_count = 0;
+  // Computed tables looked up by key: the rows of the keys, in key order.
+  std::vector<uint32_t> key_rows;
+  uint32_t child_pos = 0;
   std::vector<Frame> frames;
   Row row;
   sqlite3_int64 rowid = 0;
@@ -88,6 +111,20 @@ struct Cursor : sqlite3_vtab_cursor {
   // Moves to the first parent at or after parent_pos that has rows.
   bool SeekParent() {
     const Profile& p = *row.p;
+    child_pos = 0;
+    if (spec->computed && by_key) {  // one parent: the computed rows, of the keys asked for
+      if (parent_pos > 0) return false;
+      key_rows.clear();
+      for (int64_t k : keys) {
+        const int64_t r = spec->computed->row_of_key(computed.get(), k);
+        if (r >= 0) key_rows.push_back(static_cast<uint32_t>(r));
+      }
+      child_count = static_cast<uint32_t>(key_rows.size());
+      row.parent = 0;
+      if (child_count == 0) return false;
+      row.child = key_rows[0];
+      return true;
+    }
     for (;; parent_pos++) {
       uint32_t index;
       if (by_key) {
@@ -111,12 +148,33 @@ struct Cursor : sqlite3_vtab_cursor {
     }
   }
 
-  // Moves to the first row of profile_pos or a later profile.
-  Status SeekProfile() {
-    for (; profile_pos < profiles.size(); profile_pos++) {
-      row.loaded = profiles[profile_pos].get();
-      row.p = row.loaded->profile.get();
+  // The dimensions' values to visit for the current profile: each one's
+  // domain, narrowed to the values it was constrained to.
+  void StartCombos() {
+    combo_pos = 0;
+    combo_count = 1;
+    const size_t ndims = NumDims(*spec);
+    dim_values.assign(ndims, {});
+    for (size_t d = 0; d < ndims; d++) {
+      for (std::string& v : spec->computed->dimensions[d].domain(*row.loaded)) {
+        const auto& f = dim_filter[d];
+        if (f && std::find(f->begin(), f->end(), v) == f->end()) continue;
+        dim_values[d].push_back(std::move(v));
+      }
+      combo_count *= dim_values[d].size();
+    }
+  }
+
+  // Moves to the first combination at or after combo_pos that has rows.
+  Status SeekCombo() {
+    for (; combo_pos < combo_count; combo_pos++) {
       if (spec->computed) {
+        combo.assign(dim_values.size(), "");
+        size_t rest = combo_pos;
+        for (size_t d = dim_values.size(); d-- > 0;) {
+          combo[d] = dim_values[d][rest % dim_values[d].size()];
+          rest /= dim_values[d].size();
+        }
         auto r = Compute();
         if (!r.ok()) return r;
       }
@@ -126,14 +184,33 @@ struct Cursor : sqlite3_vtab_cursor {
     return Status();
   }
 
+  // Moves to the first row of profile_pos or a later profile.
+  Status SeekProfile() {
+    for (; profile_pos < profiles.size(); profile_pos++) {
+      row.loaded = profiles[profile_pos].get();
+      row.p = row.loaded->profile.get();
+      if (spec->computed) {
+        StartCombos();
+      } else {
+        combo_pos = 0;
+        combo_count = 1;
+      }
+      PPROF_RETURN_IF_ERROR(SeekCombo());
+      if (combo_pos < combo_count) return Status();
+    }
+    return Status();
+  }
+
   // Computes (or finds in the cache) a computed table's rows for this profile.
   Status Compute() {
     std::string key = fmt::format("{}\x1f{}\x1f{}\x1f{}", spec->computed->cache_name, row.loaded->id,
                                   static_cast<const void*>(row.p), registry->settings_generation);
-    for (const std::string& p : params) key += "\x1f" + p;
+    std::vector<std::string> args = params;
+    args.insert(args.end(), combo.begin(), combo.end());
+    for (const std::string& a : args) key += "\x1f" + a;
     computed = registry->CacheGet(key);
     if (!computed) {
-      auto r = spec->computed->compute(*row.loaded, *registry, params);
+      auto r = spec->computed->compute(*row.loaded, *registry, args);
       if (!r.ok()) {
         return Status::Error(fmt::format("{}: profile {} ({}): {}", spec->name, row.loaded->id, row.loaded->name,
                                          r.status().message()));
@@ -147,9 +224,15 @@ struct Cursor : sqlite3_vtab_cursor {
 
   Status Next() {
     rowid++;
-    if (++row.child < child_count) return Status();
+    if (++child_pos < child_count) {
+      row.child = spec->computed && by_key ? key_rows[child_pos] : child_pos;
+      return Status();
+    }
     parent_pos++;
     if (SeekParent()) return Status();
+    combo_pos++;
+    PPROF_RETURN_IF_ERROR(SeekCombo());
+    if (combo_pos < combo_count) return Status();
     profile_pos++;
     return SeekProfile();
   }
@@ -272,12 +355,38 @@ int BestIndex(sqlite3_vtab* vt, sqlite3_index_info* info) {
       return SQLITE_CONSTRAINT;
     }
   }
+  // Dimensions: an equality or IN list narrows the computations to run; any
+  // other constraint on one is SQLite's to check on the rows.
+  for (size_t d = 0; d < NumDims(*aux->spec); d++) {
+    for (int i = 0; i < info->nConstraint; i++) {
+      const auto& c = info->aConstraint[i];
+      if (!c.usable || c.op != SQLITE_INDEX_CONSTRAINT_EQ || c.iColumn < 0 ||
+          aux->col_dim[static_cast<size_t>(c.iColumn)] != static_cast<int>(d)) {
+        continue;
+      }
+      idx |= DimBit(*aux->spec, d);
+      info->aConstraintUsage[i].argvIndex = ++argv;
+      info->aConstraintUsage[i].omit = 1;
+      if (sqlite3_vtab_in(info, i, -1)) {
+        sqlite3_vtab_in(info, i, 1);
+        idx |= DimBit(*aux->spec, d) << 1;
+      }
+      cost /= 4;
+      rows /= 4;
+      break;
+    }
+  }
   // Shown by EXPLAIN QUERY PLAN, e.g. "INDEX 3:profile_id=,sample_id=".
   std::string plan;
   if (idx & kProfileEq) plan += (idx & kProfileIn) ? "profile_id IN," : "profile_id=,";
   if (idx & kKeyEq) plan += std::string(aux->spec->key_column) + ((idx & kKeyIn) ? " IN," : "=,");
   for (int j = 0; j < nparams; j++) {
     if (idx & (kParam0 << j)) plan += std::string(aux->spec->computed->params[static_cast<size_t>(j)]) + "=,";
+  }
+  for (size_t d = 0; d < NumDims(*aux->spec); d++) {
+    if (!(idx & DimBit(*aux->spec, d))) continue;
+    plan += std::string(aux->spec->computed->dimensions[d].column) +
+            ((idx & (DimBit(*aux->spec, d) << 1)) ? " IN," : "=,");
   }
   if (plan.empty()) plan = "scan,";
   plan.pop_back();
@@ -334,6 +443,39 @@ int Filter(sqlite3_vtab_cursor* cur, int idx, const char*, int argc, sqlite3_val
         c->params.push_back(std::move(v));
       }
     }
+    c->dim_filter.assign(NumDims(*aux->spec), std::nullopt);
+    for (size_t d = 0; d < c->dim_filter.size(); d++) {
+      const int bit = DimBit(*aux->spec, d);
+      if (!(idx & bit)) continue;
+      if (arg >= argc) return SetVtabError(cur->pVtab, "internal error: missing dimension argument");
+      std::vector<std::string> values;
+      const int col = static_cast<int>(std::find(aux->col_dim.begin(), aux->col_dim.end(), static_cast<int>(d)) -
+                                       aux->col_dim.begin());
+      const bool integer = std::strcmp(aux->spec->columns[static_cast<size_t>(col)].type, "INTEGER") == 0;
+      auto add = [&](sqlite3_value* x) {
+        // NULL equals nothing. An INTEGER dimension equals numbers of its
+        // value (1, 1.0, '1'); the others compare as text.
+        const int t = sqlite3_value_numeric_type(x);
+        if (integer && (t == SQLITE_INTEGER || t == SQLITE_FLOAT)) {
+          const double v = sqlite3_value_double(x);
+          if (t == SQLITE_INTEGER) {
+            values.push_back(std::to_string(sqlite3_value_int64(x)));
+          } else if (v == static_cast<double>(static_cast<int64_t>(v))) {
+            values.push_back(std::to_string(static_cast<int64_t>(v)));
+          }
+        } else if (const unsigned char* text = sqlite3_value_text(x)) {
+          values.emplace_back(reinterpret_cast<const char*>(text));
+        }
+      };
+      sqlite3_value* v = argv[arg++];
+      if (idx & (bit << 1)) {
+        sqlite3_value* x = nullptr;
+        for (int rc = sqlite3_vtab_in_first(v, &x); rc == SQLITE_OK && x; rc = sqlite3_vtab_in_next(v, &x)) add(x);
+      } else {
+        add(v);
+      }
+      c->dim_filter[d] = std::move(values);
+    }
     c->profile_pos = 0;
     c->rowid = 0;
     Status st = c->SeekProfile();
@@ -356,6 +498,16 @@ int Column(sqlite3_vtab_cursor* cur, sqlite3_context* ctx, int i) {
   const size_t ncols = c->spec->columns.size();
   if (static_cast<size_t>(i) >= ncols) {  // a computed table's parameter
     ResultText(ctx, c->params[static_cast<size_t>(i) - ncols]);
+    return SQLITE_OK;
+  }
+  const int d = static_cast<VTab*>(cur->pVtab)->aux->col_dim[static_cast<size_t>(i)];
+  if (d >= 0) {
+    const std::string& v = c->combo[static_cast<size_t>(d)];
+    if (std::strcmp(c->spec->columns[static_cast<size_t>(i)].type, "INTEGER") == 0) {
+      sqlite3_result_int64(ctx, std::strtoll(v.c_str(), nullptr, 10));
+    } else {
+      ResultText(ctx, v);
+    }
     return SQLITE_OK;
   }
   c->spec->columns[static_cast<size_t>(i)].emit(ctx, c->row);
@@ -400,7 +552,26 @@ std::string RealTableColumns(const TableSpec& spec) {
 
 int RegisterTables(sqlite3* db, const std::shared_ptr<Registry>& registry, const std::string& prefix) {
   for (const TableSpec& spec : AllTables()) {
-    auto* aux = new ModuleAux{&spec, registry, -1};
+    auto* aux = new ModuleAux{&spec, registry, -1, std::vector<int>(spec.columns.size(), -1)};
+    for (size_t d = 0; d < NumDims(spec); d++) {
+      for (size_t i = 0; i < spec.columns.size(); i++) {
+        if (std::strcmp(spec.columns[i].name, spec.computed->dimensions[d].column) == 0) {
+          aux->col_dim[i] = static_cast<int>(d);
+        }
+      }
+    }
+    // A computed table's key needs its lookup.
+    if (spec.computed && spec.key_column && !spec.computed->row_of_key) {
+      delete aux;
+      return SQLITE_INTERNAL;
+    }
+    // Only a dimension's column may go without an emit function.
+    for (size_t i = 0; i < spec.columns.size(); i++) {
+      if (!spec.columns[i].emit && aux->col_dim[i] < 0) {
+        delete aux;
+        return SQLITE_INTERNAL;
+      }
+    }
     if (spec.key_column) {
       for (size_t i = 0; i < spec.columns.size(); i++) {
         if (std::strcmp(spec.columns[i].name, spec.key_column) == 0) aux->key_col = static_cast<int>(i);

@@ -39,27 +39,44 @@ struct ColumnSpec {
   void (*emit)(sqlite3_context*, const Row&);
 };
 
+// A visible column of a computed table whose value selects the computation,
+// as a parameter does, but which is an ordinary column: unconstrained it means
+// every value of its domain (one computation each, in domain order), so
+// `SELECT * FROM t` sees them all; `= ?` or `IN (...)` computes only those.
+// Its ColumnSpec has no emit function: the cursor emits the current value
+// (as an integer when the column is declared INTEGER).
+struct Dimension {
+  const char* column;
+  std::vector<std::string> (*domain)(const LoadedProfile& profile);
+};
+
 // Tables whose rows are computed (kComputed). Their parameters are HIDDEN
 // columns after the visible ones: `WHERE options = '-cum'`, or as table-valued
 // function arguments `pprof_graph('top', '-cum')`. An unconstrained parameter
 // is "" (its default). Results are cached in the registry under
-// (cache_name, profile, parameters, settings), so several tables can share
-// one computation (the graph's nodes, edges and labels).
+// (cache_name, profile, parameters, dimensions, settings), so several tables
+// can share one computation (the graph's nodes, edges and labels).
 struct ComputedSpec {
   const char* cache_name;
   std::vector<const char*> params;
+  // `params` holds the parameters' values, then the dimensions'.
   Result<std::shared_ptr<const void>> (*compute)(const LoadedProfile& profile, const Registry& registry,
                                                  const std::vector<std::string>& params);
   uint32_t (*row_count)(const void* computed);
+  std::vector<Dimension> dimensions = {};
+  // Tables with a key_column: the row holding that key, or -1 (an equality
+  // or IN on the key then visits only those rows, e.g. a join on node_id).
+  int64_t (*row_of_key)(const void* computed, int64_t key) = nullptr;
 };
 
 struct TableSpec {
   const char* name;
   const char* doc;
   ParentKind parent;
-  // Column holding the parent's id (sample_id, location_id, ...): an equality
-  // or IN constraint on it is answered by lookup instead of a scan. nullptr
-  // for kProfile tables.
+  // Column holding the parent's id (sample_id, location_id, ...), or for
+  // computed tables a key of their rows (ComputedSpec::row_of_key): an
+  // equality or IN constraint on it is answered by lookup instead of a scan.
+  // nullptr for kProfile tables.
   const char* key_column;
   // Rows per parent; nullptr means exactly one. Tables that set expand_frames
   // get one row per frame of ExpandFrames instead.
