@@ -3,6 +3,8 @@
 // pprof's), appends without id collisions, and, opened again with the
 // extension, shows imported and newly loaded profiles together.
 #include <gmock/gmock.h>
+
+#include <algorithm>
 #include <unistd.h>
 
 #include <map>
@@ -64,7 +66,14 @@ class Import : public ::testing::Test {
 
 const char* const kTables[] = {"pprof_profiles", "pprof_sample_types", "pprof_samples",   "pprof_stacks",
                                "pprof_locations", "pprof_lines",       "pprof_functions", "pprof_mappings",
-                               "pprof_labels",   "pprof_frames"};
+                               "pprof_labels",   "pprof_frames",      "pprof_nodes",     "pprof_node_edges"};
+
+// All rows of a table, sorted (the tables' own orders differ between the
+// virtual and the real tables).
+Rows SortedRows(Rows rows) {
+  std::sort(rows.begin(), rows.end());
+  return rows;
+}
 
 TEST_F(Import, PlainTablesHoldTheSameRows) {
   std::map<std::string, Rows> expected;
@@ -73,12 +82,13 @@ TEST_F(Import, PlainTablesHoldTheSameRows) {
     db.One("SELECT pprof_load(" + Quote(Sample("go1.heap.pb.gz")) + "), pprof_load(" + Quote(Sample("go1.cpu.pb.gz")) +
            ")");
     EXPECT_EQ(db.One("SELECT pprof_import(" + Quote(path_) + ")"), "2");
-    for (const char* t : kTables) expected[t] = db.Query(std::string("SELECT * FROM ") + t + " ORDER BY 1, 2, 3, 4");
+    for (const char* t : kTables) expected[t] = SortedRows(db.Query(std::string("SELECT * FROM ") + t));
   }
   PlainDb plain(path_);
   for (const char* t : kTables) {
     // pprof_frames is a view there, over stacks and lines: the same walk.
-    EXPECT_EQ(plain.Query(std::string("SELECT * FROM ") + t + " ORDER BY 1, 2, 3, 4"), expected[t]) << t;
+    EXPECT_EQ(SortedRows(plain.Query(std::string("SELECT * FROM ") + t)), expected[t]) << t;
+    EXPECT_FALSE(expected[t].empty()) << t;
   }
   // The reports are there for the default and for every sample type by name.
   EXPECT_EQ(plain.Query("SELECT DISTINCT options FROM pprof_graph WHERE profile_id = 1 ORDER BY 1"),

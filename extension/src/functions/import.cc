@@ -35,7 +35,10 @@ constexpr uint64_t kMaxStoredSourceBytes = uint64_t{16} << 20;
 // views of the same names (when pprof-sql or a test registers the extension
 // for every connection, and the database already holds imported tables).
 
-// The computed tables an import stores rows of.
+// The computed tables an import stores rows of: the relational flat/cum core
+// (every granularity, inlining mode and sample type: what the report views
+// are written over), and the report tables of the default options.
+bool IsStoredCore(const std::string& name) { return name == "pprof_nodes" || name == "pprof_node_edges"; }
 bool IsStoredReport(const std::string& name) {
   return name == "pprof_graph" || name == "pprof_graph_edges" || name == "pprof_report_labels";
 }
@@ -151,12 +154,16 @@ class Importer {
         {"pprof_functions", "profile_id, function_id"},
         {"pprof_mappings", "profile_id, mapping_id"},
         {"pprof_labels", "profile_id, sample_id, label_index"},
+        {"pprof_nodes", "profile_id, granularity, inlines, sample_type, node_id"},
+        {"pprof_node_edges", "profile_id, granularity, inlines, sample_type, caller_id, callee_id"},
     };
     for (const TableSpec& t : AllTables()) {
       // pprof_frames is a view, below. Of the computed tables only the report
       // tables are stored (below, for the default options and each sample
       // type); the others (pprof_diff, the traces tables) compute on demand.
-      if (std::string(t.name) == "pprof_frames" || (t.computed && !IsStoredReport(t.name))) continue;
+      if (std::string(t.name) == "pprof_frames" || (t.computed && !IsStoredReport(t.name) && !IsStoredCore(t.name))) {
+        continue;
+      }
       auto pk = kPrimaryKeys.find(t.name);
       PPROF_RETURN_IF_ERROR(Exec(
           pk == kPrimaryKeys.end()
@@ -187,6 +194,7 @@ LEFT JOIN pprof_lines l ON l.profile_id = s.profile_id AND l.location_id = s.loc
         "pprof_functions(name)",
         "pprof_mappings(build_id)",
         "pprof_labels(key, str)",
+        "pprof_nodes(function)",
         "pprof_graph(profile_id, report, options, symbol, rank)",
         "pprof_graph(function)",
         "pprof_graph_edges(profile_id, report, options, symbol)",
@@ -204,7 +212,7 @@ LEFT JOIN pprof_lines l ON l.profile_id = s.profile_id AND l.location_id = s.loc
 
   Status ImportOne(const LoadedProfile& lp, int64_t new_id, size_t n, size_t count) {
     for (const TableSpec& t : AllTables()) {
-      if (t.computed || std::string(t.name) == "pprof_frames") continue;
+      if ((t.computed && !IsStoredCore(t.name)) || std::string(t.name) == "pprof_frames") continue;
       Progress(n, count, lp.name, t.name);
       std::string cols = SelectList(t);
       PPROF_RETURN_IF_ERROR(Exec(fmt::format("INSERT INTO main.{0} SELECT {1}{2} FROM {3}{0} WHERE profile_id = {4}",
