@@ -33,26 +33,6 @@ void Plain(const std::string& path, const std::string& sql) {
   sqlite3_close(db);
 }
 
-// Opens `path` with the extension registered.
-class FileDb {
- public:
-  explicit FileDb(const std::string& path) {
-    sqlite3_auto_extension(reinterpret_cast<void (*)()>(sqlite3_pprof_init));
-    EXPECT_EQ(sqlite3_open(path.c_str(), &db_), SQLITE_OK);
-  }
-  ~FileDb() { sqlite3_close_v2(db_); }
-  std::string Try(const std::string& sql) {
-    char* err = nullptr;
-    int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err);
-    std::string out = rc == SQLITE_OK ? "" : (err ? err : sqlite3_errstr(rc));
-    sqlite3_free(err);
-    return out;
-  }
-
- private:
-  sqlite3* db_ = nullptr;
-};
-
 TEST(Untrusted, SchemaCannotReadOrWriteFiles) {
   TempDir dir;
   const std::string db_path = dir.path() + "/sent-by-someone.db";
@@ -67,7 +47,7 @@ TEST(Untrusted, SchemaCannotReadOrWriteFiles) {
         "CREATE VIEW set_path AS SELECT pprof_config('source_path', '/');"
         "CREATE TABLE t(x); CREATE TABLE log(y);"
         "CREATE TRIGGER tr AFTER INSERT ON t BEGIN INSERT INTO log SELECT pprof_load(" + secret + "); END;");
-  FileDb db(db_path);
+  Db db(Db::kLoaded, db_path);
   for (const char* view : {"steal_load", "steal_import", "steal_source", "steal_error", "probe_list", "set_path"}) {
     EXPECT_THAT(db.Try(std::string("SELECT * FROM ") + view), HasSubstr("unsafe use of")) << view;
   }

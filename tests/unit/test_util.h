@@ -227,15 +227,21 @@ class Db {
   // kNone: a plain SQLite connection, as a database opened by a client that
   // cannot load extensions (the extension's automatic registration removed).
   enum Extension { kLoaded, kNone };
-  explicit Db(Extension ext = kLoaded) {
+  // `path`: a database file instead of an in-memory one; opening a file may
+  // fail on purpose (open_error() says why: e.g. the extension refused it).
+  explicit Db(Extension ext = kLoaded, const std::string& path = ":memory:") {
     if (ext == kLoaded) {
       // SQLite hands its API table to automatic extensions, as it does to .load.
       sqlite3_auto_extension(reinterpret_cast<void (*)()>(sqlite3_pprof_init));
     } else {
       sqlite3_reset_auto_extension();
     }
-    EXPECT_EQ(sqlite3_open(":memory:", &db_), SQLITE_OK) << sqlite3_errmsg(db_);
+    if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) open_error_ = sqlite3_errmsg(db_);
+    if (path == ":memory:") {
+      EXPECT_EQ(open_error_, "");
+    }
   }
+  const std::string& open_error() const { return open_error_; }
   ~Db() { sqlite3_close_v2(db_); }
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;
@@ -286,6 +292,7 @@ class Db {
 
  private:
   sqlite3* db_ = nullptr;
+  std::string open_error_;
 };
 
 inline std::string Quote(const std::string& s) {

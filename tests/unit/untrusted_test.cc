@@ -31,56 +31,12 @@ using ::testing::Not;
 
 std::string Sample(const std::string& name) { return pprof_test::SourceDir() + "/samples/" + name; }
 
-// A connection to a database file, with or without the extension.
-class FileDb {
- public:
-  FileDb(const std::string& path, bool extension) {
-    if (extension) {
-      sqlite3_auto_extension(reinterpret_cast<void (*)()>(sqlite3_pprof_init));
-    } else {
-      sqlite3_reset_auto_extension();
-    }
-    rc_ = sqlite3_open(path.c_str(), &db_);
-    open_error_ = rc_ == SQLITE_OK ? "" : sqlite3_errmsg(db_);
-    sqlite3_reset_auto_extension();
-  }
-  ~FileDb() { sqlite3_close_v2(db_); }
-  const std::string& open_error() const { return open_error_; }
-  sqlite3* get() { return db_; }
-  // "" on success, else the error.
-  std::string Try(const std::string& sql, std::string* first = nullptr) {
-    const char* tail = sql.c_str();
-    while (tail && *tail) {
-      sqlite3_stmt* st = nullptr;
-      if (sqlite3_prepare_v2(db_, tail, -1, &st, &tail) != SQLITE_OK) return sqlite3_errmsg(db_);
-      if (!st) continue;
-      int rc;
-      while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (first && sqlite3_column_count(st) > 0) {
-          const unsigned char* t = sqlite3_column_text(st, 0);
-          *first += t ? reinterpret_cast<const char*>(t) : "NULL";
-          *first += "\n";
-        }
-      }
-      std::string err = rc == SQLITE_DONE ? "" : sqlite3_errmsg(db_);
-      sqlite3_finalize(st);
-      if (!err.empty()) return err;
-    }
-    return "";
-  }
-  std::string One(const std::string& sql) {
-    std::string out;
-    std::string err = Try(sql, &out);
-    EXPECT_EQ(err, "") << sql;
-    if (!out.empty() && out.back() == '\n') out.pop_back();
-    return out;
-  }
-
- private:
-  sqlite3* db_ = nullptr;
-  int rc_ = SQLITE_OK;
-  std::string open_error_;
-};
+// The first column of every row, one a line.
+std::string Column(Db& db, const std::string& sql) {
+  std::string out;
+  for (const auto& row : db.Query(sql)) out += row.empty() ? "\n" : row[0] + "\n";
+  return out;
+}
 
 // ---- functions with side effects, from schema-borne SQL ----
 
@@ -125,7 +81,7 @@ const Carrier kCarriers[] = {
 // attacker can: SQLite would not let CREATE name a function it lacks.
 void WriteHostileDb(const std::string& path, const Carrier& carrier, const std::string& call) {
   unlink(path.c_str());
-  FileDb db(path, false);
+  Db db(Db::kNone, path);
   std::string schema = carrier.schema;
   schema.replace(schema.find("CALL"), 4, "abs(1)");
   ASSERT_EQ(db.Try(schema), "") << schema;
@@ -152,7 +108,7 @@ TEST(Untrusted, SchemaBorneSqlCannotCallFunctionsWithSideEffects) {
       for (const char* trusted : {"OFF", "ON"}) {
         const std::string path = dir.path() + "/from-someone.db";
         WriteHostileDb(path, carrier, e.call);
-        FileDb db(path, true);
+        Db db(Db::kLoaded, path);
         const std::string where = std::string(carrier.name) + " calling " + e.name + ", trusted_schema=" + trusted;
         if (!db.open_error().empty()) {
           // SQLite itself refuses this schema (a generated column or an index calling a
@@ -247,7 +203,7 @@ TEST(Untrusted, ImportStoresSourcesOnlyFromTheRootsGiven) {
     db.One("SELECT pprof_config('source_path', " + Quote(root) + "), pprof_load(" + Quote(prof) + ")");
     ASSERT_EQ(db.One("SELECT pprof_import(" + Quote(out) + ")"), "1");
   }
-  FileDb plain(out, false);
+  Db plain(Db::kNone, out);
   EXPECT_EQ(plain.One("SELECT group_concat(DISTINCT file) FROM (SELECT file FROM pprof_source ORDER BY file)"),
             "good/a.go,good/b.go");
   EXPECT_EQ(plain.One("SELECT group_concat(text, '|') FROM pprof_source"),
@@ -285,7 +241,7 @@ TEST(Untrusted, ImportWithoutSourceRootsStoresNoSource) {
     ASSERT_EQ(db.One("SELECT pprof_import(" + Quote(out) + ")"), "1");
     ASSERT_EQ(chdir("/"), 0);
   }
-  FileDb plain(out, false);
+  Db plain(Db::kNone, out);
   EXPECT_EQ(plain.One("SELECT count(*) FROM pprof_source"), "0");
   EXPECT_EQ(plain.One("SELECT group_concat(DISTINCT detail) FROM pprof_source_files"),
             "no source root was given (-source_path)");
@@ -306,7 +262,7 @@ TEST(Untrusted, EditedImportedDatabaseReadsNoFile) {
   }
   {
     // Someone edits it: the stored text is gone, the listing rows name other files.
-    FileDb plain(path, false);
+    Db plain(Db::kNone, path);
     ASSERT_EQ(plain.Try("DROP TABLE pprof_source;"
                         "UPDATE pprof_graph SET file = " + Quote(secret) + ", source_error = NULL "
                         "WHERE report = 'list' AND rank % 2 = 0;"
@@ -315,15 +271,13 @@ TEST(Untrusted, EditedImportedDatabaseReadsNoFile) {
               "");
   }
   for (const char* trusted : {"OFF", "ON"}) {
-    FileDb db(path, true);
+    Db db(Db::kLoaded, path);
     ASSERT_EQ(db.open_error(), "");
     ASSERT_EQ(db.Try(std::string("PRAGMA trusted_schema = ") + trusted), "");
-    std::string text;
-    ASSERT_EQ(db.Try("SELECT text FROM pprof_list_text WHERE profile_id = 1", &text), "");
-    ASSERT_EQ(db.Try("SELECT text FROM pprof_list WHERE profile_id = 1", &text), "");
-    ASSERT_EQ(db.Try("SELECT text FROM pprof_source WHERE file IN (" + Quote(secret) + ", '/proc/self/environ')",
-                     &text),
-              "");
+    std::string text = Column(db, "SELECT text FROM pprof_list_text WHERE profile_id = 1") +
+                       Column(db, "SELECT text FROM pprof_list WHERE profile_id = 1") +
+                       Column(db, "SELECT text FROM pprof_source WHERE file IN (" + Quote(secret) +
+                                      ", '/proc/self/environ')");
     EXPECT_THAT(text, Not(HasSubstr("TOP-SECRET"))) << trusted;
     EXPECT_THAT(text, Not(HasSubstr("ENVIRON-MARKER"))) << trusted;
     // The listing rows are there: only the files are not read.
@@ -357,13 +311,13 @@ TEST(Untrusted, OutOfRangeProfileIdsInADatabaseAreRefused) {
   for (const char* bad : {"9223372036854775807", "-5", "'text'", "1.5", "1000000000"}) {
     unlink(path.c_str());
     {
-      FileDb plain(path, false);
+      Db plain(Db::kNone, path);
       ASSERT_EQ(plain.Try(std::string("CREATE TABLE pprof_profiles(profile_id, name); "
                                       "INSERT INTO pprof_profiles VALUES (1, 'a'), (") +
                           bad + ", 'b')"),
                 "");
     }
-    FileDb db(path, true);
+    Db db(Db::kLoaded, path);
     EXPECT_THAT(db.open_error(), HasSubstr("pprof_profiles holds a profile_id that pprof_import does not write"))
         << bad;
   }
@@ -378,7 +332,7 @@ TEST(Untrusted, LoadedAndImportedIdsNeverCollideAcrossConnections) {
     ASSERT_EQ(db.One("SELECT pprof_import(" + Quote(path) + ")"), "1");
   }
   // The analyst opens the database and loads a profile.
-  FileDb analyst(path, true);
+  Db analyst(Db::kLoaded, path);
   ASSERT_EQ(analyst.open_error(), "");
   const std::string loaded = analyst.One("SELECT pprof_load(" + Quote(Sample("go1.cpu.pb.gz")) + ")");
   // Meanwhile a pipeline appends to the same database.
@@ -428,7 +382,7 @@ TEST(Untrusted, NamesThatAreNotUtf8AreImportedSoEveryClientReadsThem) {
     db.One("SELECT pprof_load(" + Quote(prof) + ")");
     ASSERT_EQ(db.One("SELECT pprof_import(" + Quote(out) + ")"), "1");
   }
-  FileDb plain(out, false);
+  Db plain(Db::kNone, out);
   EXPECT_EQ(plain.One("SELECT typeof(name) || ' ' || hex(name) FROM pprof_functions"),
             "blob 6D61696E2EFFFE626164C0AF6E616D65");
   EXPECT_EQ(plain.One("SELECT typeof(filename) FROM pprof_functions"), "blob");
@@ -464,7 +418,7 @@ TEST(Untrusted, AnImportBlockedByAReaderSaysWhichDatabaseAndWhatToDo) {
     ASSERT_EQ(db.One("SELECT pprof_import(" + Quote(path) + ")"), "1");
   }
   // A BI tool is reading the database (an open read transaction).
-  FileDb reader(path, false);
+  Db reader(Db::kNone, path);
   ASSERT_EQ(reader.Try("BEGIN; SELECT count(*) FROM pprof_samples;"), "");
   {
     Db db;
@@ -475,7 +429,7 @@ TEST(Untrusted, AnImportBlockedByAReaderSaysWhichDatabaseAndWhatToDo) {
     EXPECT_THAT(err, HasSubstr("busy_timeout_ms"));
   }
   ASSERT_EQ(reader.Try("COMMIT"), "");
-  FileDb after(path, false);
+  Db after(Db::kNone, path);
   EXPECT_EQ(after.One("SELECT count(*) FROM pprof_profiles"), "1");
 }
 
