@@ -463,6 +463,31 @@ TEST(NodesDimensions, NodeIdLookup) {
   EXPECT_NE(all.find("node_id="), std::string::npos) << all;
 }
 
+// One computation's stacks come ordered by (stack_id, depth): an ORDER BY or
+// a window over them needs no sort, and gives the order a sort would.
+TEST(NodesDimensions, StacksComeOrdered) {
+  Db db;
+  db.Query("SELECT pprof_load(" + Quote(CorpusDir() + "/go1.heap.pb.gz") + ")");
+  const std::string from = " FROM pprof_node_stacks WHERE " + Where("", "1", "functions", 1, "alloc_space");
+  Rows consumed = db.Query("SELECT stack_id, depth, node_id" + from + " ORDER BY stack_id, depth");
+  Rows sorted = db.Query("SELECT stack_id, depth, node_id" + from + " ORDER BY +stack_id, +depth");
+  EXPECT_GT(consumed.size(), 100u);
+  EXPECT_EQ(consumed, sorted);
+  std::string plan;
+  for (const auto& r : db.Query("EXPLAIN QUERY PLAN SELECT lead(node_id) OVER (PARTITION BY stack_id ORDER BY depth)" +
+                                from)) {
+    plan += r.back() + "\n";
+  }
+  EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;
+  // Several profiles (or several values of a dimension) are not one ordered run.
+  plan.clear();
+  for (const auto& r : db.Query("EXPLAIN QUERY PLAN SELECT stack_id FROM pprof_node_stacks WHERE profile_id = 1 "
+                                "AND granularity = 'functions' AND sample_type = 'alloc_space' ORDER BY stack_id")) {
+    plan += r.back() + "\n";
+  }
+  EXPECT_NE(plan.find("TEMP B-TREE"), std::string::npos) << plan;
+}
+
 // The core joins with a user's own tables like any table.
 TEST(NodesDimensions, JoinsWithUserTables) {
   Db db;

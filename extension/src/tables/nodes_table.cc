@@ -162,7 +162,9 @@ const ComputedSpec kNodeStacksSpec = {"core_stacks", {}, ComputeStacks,
                                         return static_cast<uint32_t>(
                                             static_cast<const StacksData*>(d)->stacks.node.size());
                                       },
-                                      kCoreDims};
+                                      kCoreDims,
+                                      nullptr,
+                                      {"stack_id", "depth"}};
 
 void Int(sqlite3_context* c, int64_t v) { sqlite3_result_int64(c, v); }
 void Text(sqlite3_context* c, std::string_view s) { ResultText(c, s); }

@@ -376,6 +376,24 @@ int BestIndex(sqlite3_vtab* vt, sqlite3_index_info* info) {
       break;
     }
   }
+  // One computation's rows come in the computed spec's row_order: an ORDER
+  // BY on a prefix of it is ours to consume when the scan covers exactly one
+  // computation (one profile, one value of each dimension, no key lookup).
+  const ComputedSpec* cs = aux->spec->computed;
+  bool one_computation = cs && !cs->row_order.empty() && (idx & kProfileEq) && !(idx & kProfileIn) && !(idx & kKeyEq);
+  for (size_t d = 0; one_computation && d < NumDims(*aux->spec); d++) {
+    one_computation = (idx & DimBit(*aux->spec, d)) && !(idx & (DimBit(*aux->spec, d) << 1));
+  }
+  if (one_computation && info->nOrderBy > 0 && static_cast<size_t>(info->nOrderBy) <= cs->row_order.size()) {
+    bool prefix = true;
+    for (int i = 0; prefix && i < info->nOrderBy; i++) {
+      const auto& o = info->aOrderBy[i];
+      prefix = !o.desc && o.iColumn >= 0 && o.iColumn < ncols &&
+               std::strcmp(aux->spec->columns[static_cast<size_t>(o.iColumn)].name,
+                           cs->row_order[static_cast<size_t>(i)]) == 0;
+    }
+    if (prefix) info->orderByConsumed = 1;
+  }
   // Shown by EXPLAIN QUERY PLAN, e.g. "INDEX 3:profile_id=,sample_id=".
   std::string plan;
   if (idx & kProfileEq) plan += (idx & kProfileIn) ? "profile_id IN," : "profile_id=,";

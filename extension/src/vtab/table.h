@@ -67,6 +67,11 @@ struct ComputedSpec {
   // Tables with a key_column: the row holding that key, or -1 (an equality
   // or IN on the key then visits only those rows, e.g. a join on node_id).
   int64_t (*row_of_key)(const void* computed, int64_t key) = nullptr;
+  // The columns one computation's rows are ordered by (ascending, unique
+  // together): a query on one profile and one value of every dimension that
+  // orders by a prefix of them (an ORDER BY, or a window's PARTITION BY and
+  // ORDER BY) needs no sort.
+  std::vector<const char*> row_order = {};
 };
 
 struct TableSpec {
