@@ -373,7 +373,11 @@ int Shell::ProcessLines(LineSource& lines, const Where& where) {
     sql += '\n';
     if (OnlyComments(sql)) {
       sql.clear();
-    } else if (sqlite3_complete(sql.c_str())) {
+    } else if ((line.find(';') != std::string::npos || line.find("*/") != std::string::npos) &&
+               sqlite3_complete(sql.c_str())) {
+      // Only a ';' (or the end of a comment after one) can complete a
+      // statement: checking the whole pending text on every line would be
+      // quadratic in a long input without semicolons.
       if (!RunSql(sql, where, first_line)) {
         errors++;
         if (where.bail) return errors;
