@@ -33,13 +33,14 @@ CREATE TEMP VIEW pprof_raw_text(
   -- One line of the output, without its newline.
   text
 ) AS
-WITH RECURSIVE
--- Profile.comment entries, one per row (the table joins them with newlines).
-comment_lines(profile_id, n, line, rest) AS (
-  SELECT profile_id, 0, NULL, comments || char(10) FROM pprof_profiles WHERE comments IS NOT NULL
-  UNION ALL
-  SELECT profile_id, n + 1, substr(rest, 1, instr(rest, char(10)) - 1), substr(rest, instr(rest, char(10)) + 1)
-  FROM comment_lines WHERE rest <> ''
+WITH
+-- Profile.comment entries, one per row (the table joins them with newlines),
+-- n from 1. Cut by pprof_split: a recursive cut copies the rest of the text
+-- at every line, quadratic in the number of comments.
+comment_lines(profile_id, n, line) AS (
+  SELECT p.profile_id, j.key + 1, j.value
+  FROM pprof_profiles p, json_each(pprof_split(p.comments, char(10))) j
+  WHERE p.comments IS NOT NULL
 ),
 -- The sample type header: 'type/unit[dflt] ' per type (untrimmed), on the
 -- row of a leading '' piece, so that a profile without types gets '' too.

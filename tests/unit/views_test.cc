@@ -529,4 +529,16 @@ TEST(ViewFunctions, ConcatOrdered) {
   EXPECT_EQ(db.One("SELECT pprof_concat_ordered(v, k, ';') FROM (SELECT 'a' AS v, 1 AS k) WHERE 0"), "NULL");
 }
 
+TEST(ViewFunctions, Split) {
+  Db db;
+  EXPECT_EQ(db.One("SELECT pprof_split('a' || char(10) || char(10) || 'b\"c' || char(10), char(10))"),
+            "[\"a\",\"\",\"b\\\"c\",\"\"]");
+  EXPECT_EQ(db.One("SELECT pprof_split('', ',')"), "[\"\"]");
+  EXPECT_EQ(db.One("SELECT pprof_split(NULL, ',')"), "NULL");
+  // Through json_each, the pieces come back as they were, in order.
+  EXPECT_EQ(db.One("SELECT group_concat(key || '=' || value, '|') FROM json_each(pprof_split('x,\\,' || char(9) || ',', ','))"),
+            "0=x|1=\\|2=" + std::string(1, '\t') + "|3=");
+  EXPECT_NE(db.Try("SELECT pprof_split('a', '')"), "");
+}
+
 }  // namespace

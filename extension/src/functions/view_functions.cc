@@ -25,6 +25,10 @@
 //       integer; ties keep arrival order): group_concat with the ORDER BY
 //       that SQLite 3.40 lacks. NULL when there are no values.
 //         SELECT pprof_concat_ordered(name, -depth, ';') ... -> 'main;f;leaf'
+//   pprof_split(text, separator) -> text cut at every separator, as a JSON
+//       array of strings for json_each (what SQL can only do by recursion,
+//       copying the rest of the text at each step: quadratic).
+//         pprof_split('a' || char(10) || 'b', char(10)) -> '["a","b"]'
 //   pprof_node_name(options, address, function_name, filename, line, objfile)
 //       -> the name pprof prints for one frame (a pprof_frames row) under the
 //       report flags `options`, whose granularity (-functions, -lines, ...)
@@ -152,6 +156,26 @@ void AppendJsonString(std::string& out, std::string_view s) {
     }
   }
   out += '"';
+}
+
+void Split(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  GuardFunction(ctx, "pprof_split", [&] {
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL) {
+      return sqlite3_result_null(ctx);
+    }
+    const std::string_view text = TextArg(argv[0]), sep = TextArg(argv[1]);
+    if (sep.empty()) return ResultError(ctx, "pprof_split", "the separator is empty");
+    std::string out = "[";
+    for (size_t pos = 0;;) {
+      const size_t end = text.find(sep, pos);
+      if (out.size() > 1) out += ',';
+      AppendJsonString(out, text.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos));
+      if (end == std::string_view::npos) break;
+      pos = end + sep.size();
+    }
+    out += ']';
+    ResultText(ctx, out);
+  });
 }
 
 struct LabelLinesState {
@@ -284,6 +308,9 @@ int RegisterViewFunctions(sqlite3* db) {
   if (rc != SQLITE_OK) return rc;
   rc = sqlite3_create_function_v2(db, "pprof_format_scaled", 4, SQLITE_UTF8 | SQLITE_INNOCUOUS | SQLITE_DETERMINISTIC,
                                   nullptr, FormatScaled, nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return rc;
+  rc = sqlite3_create_function_v2(db, "pprof_split", 2, SQLITE_UTF8 | SQLITE_INNOCUOUS | SQLITE_DETERMINISTIC, nullptr,
+                                  Split, nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) return rc;
   rc = sqlite3_create_function_v2(db, "pprof_label_lines", 4, SQLITE_UTF8 | SQLITE_INNOCUOUS | SQLITE_DETERMINISTIC,
                                   nullptr, nullptr, LabelLinesStep, LabelLinesFinal, nullptr);
