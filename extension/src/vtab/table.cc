@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <new>
 #include <string>
 
 #include <fmt/format.h>
@@ -179,7 +180,7 @@ std::vector<int64_t> Values(sqlite3_value* v, bool is_in) {
   return out;
 }
 
-int Connect(sqlite3* db, void* paux, int, const char* const*, sqlite3_vtab** out, char** err) {
+int ConnectUnguarded(sqlite3* db, void* paux, sqlite3_vtab** out, char** err) {
   auto* aux = static_cast<ModuleAux*>(paux);
   std::string schema = "CREATE TABLE x(";
   for (size_t i = 0; i < aux->spec->columns.size(); i++) {
@@ -210,12 +211,25 @@ int Connect(sqlite3* db, void* paux, int, const char* const*, sqlite3_vtab** out
   return SQLITE_OK;
 }
 
+// Every callback that builds strings can throw std::bad_alloc: none may
+// cross into SQLite's C frames (Filter and Next use GuardVtab).
+int Connect(sqlite3* db, void* paux, int, const char* const*, sqlite3_vtab** out, char** err) {
+  try {
+    return ConnectUnguarded(db, paux, out, err);
+  } catch (const std::bad_alloc&) {
+    return SQLITE_NOMEM;
+  } catch (const std::exception& e) {
+    *err = sqlite3_mprintf("%s", e.what());
+    return SQLITE_ERROR;
+  }
+}
+
 int Disconnect(sqlite3_vtab* vt) {
   delete static_cast<VTab*>(vt);
   return SQLITE_OK;
 }
 
-int BestIndex(sqlite3_vtab* vt, sqlite3_index_info* info) {
+int BestIndexUnguarded(sqlite3_vtab* vt, sqlite3_index_info* info) {
   const ModuleAux* aux = static_cast<VTab*>(vt)->aux;
   int profile_c = -1, key_c = -1;
   for (int i = 0; i < info->nConstraint; i++) {
@@ -289,6 +303,10 @@ int BestIndex(sqlite3_vtab* vt, sqlite3_index_info* info) {
   return SQLITE_OK;
 }
 
+int BestIndex(sqlite3_vtab* vt, sqlite3_index_info* info) {
+  return GuardVtab(vt, [&] { return BestIndexUnguarded(vt, info); });
+}
+
 int Open(sqlite3_vtab* vt, sqlite3_vtab_cursor** out) {
   auto* c = new (std::nothrow) Cursor();
   if (!c) return SQLITE_NOMEM;
@@ -353,13 +371,15 @@ int Eof(sqlite3_vtab_cursor* cur) { return static_cast<Cursor*>(cur)->Eof(); }
 
 int Column(sqlite3_vtab_cursor* cur, sqlite3_context* ctx, int i) {
   auto* c = static_cast<Cursor*>(cur);
-  const size_t ncols = c->spec->columns.size();
-  if (static_cast<size_t>(i) >= ncols) {  // a computed table's parameter
-    ResultText(ctx, c->params[static_cast<size_t>(i) - ncols]);
+  return GuardVtab(cur->pVtab, [&] {
+    const size_t ncols = c->spec->columns.size();
+    if (static_cast<size_t>(i) >= ncols) {  // a computed table's parameter
+      ResultText(ctx, c->params[static_cast<size_t>(i) - ncols]);
+      return SQLITE_OK;
+    }
+    c->spec->columns[static_cast<size_t>(i)].emit(ctx, c->row);
     return SQLITE_OK;
-  }
-  c->spec->columns[static_cast<size_t>(i)].emit(ctx, c->row);
-  return SQLITE_OK;
+  });
 }
 
 int Rowid(sqlite3_vtab_cursor* cur, sqlite3_int64* rowid) {
