@@ -170,6 +170,22 @@ TEST(MemoryBomb, StringLimitAppliesToLegacyFormats) {
   }
 }
 
+TEST(MemoryBomb, GzipSizeFieldIsOnlyAHint) {
+  // The decompression buffer is reserved at the trailer's ISIZE; a file
+  // whose ISIZE says 4 GiB - 1 (or 0) still decompresses to its real size,
+  // and zlib then finds the lie.
+  std::string gz = pprof_test::ReadAll(pprof_test::SourceDir() + "/samples/go1.heap.pb.gz");
+  ASSERT_GT(gz.size(), 18u);
+  TempDir dir;
+  for (char fill : {'\xff', '\0'}) {
+    std::string bad = gz;
+    for (size_t i = bad.size() - 4; i < bad.size(); i++) bad[i] = fill;
+    const std::string path = dir.Write("isize.pb.gz", bad);
+    Db db;
+    EXPECT_THAT(Load(db, path), AllOf(HasSubstr(path), HasSubstr("corrupt gzip data: incorrect length check")));
+  }
+}
+
 TEST(MemoryBomb, DefaultMemoryLimitALaptopSurvives) {
   // docs/SCHEMA.md's default: 2 GiB.
   Db db;
