@@ -18,6 +18,8 @@
 
 #include <cstdio>
 #include <cstring>
+#include <exception>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -256,7 +258,7 @@ pprof_shell::OutputOptions OutputOptionsOf(const Args& a) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+static int Main(int argc, char** argv) {
   if (argc > 1 && std::strcmp(argv[1], "import") == 0) return pprof_shell::RunImport(argc - 2, argv + 2);
   Args a;
   int rc = ParseArgs(argc, argv, a);
@@ -296,4 +298,20 @@ int main(int argc, char** argv) {
   }
   std::fflush(stdout);
   return errors ? 1 : shell.exit_code();
+}
+
+// No exception ends the process with abort(): the SQL shell catches its own
+// (repl.cc); anything else (out of memory in a report or an import) ends it
+// here with a message and status 1.
+int main(int argc, char** argv) {
+  try {
+    return Main(argc, argv);
+  } catch (const std::bad_alloc&) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "pprof-sql: out of memory\n");
+  } catch (const std::exception& e) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "pprof-sql: %s\n", e.what());
+  }
+  return 1;
 }

@@ -13,6 +13,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <new>
+#include <stdexcept>
 
 #include "common.h"
 
@@ -21,9 +23,15 @@ namespace pprof_shell {
 // Where the lines of SQL and dot-commands come from.
 class LineSource {
  public:
-  enum Result { kLine, kEnd, kCancel };  // kCancel: Ctrl-C at the prompt, drop the pending statement
+  // kCancel: Ctrl-C at the prompt, drop the pending statement. kError: the
+  // input cannot be SQL (error() says why); reading it stops.
+  enum Result { kLine, kEnd, kCancel, kError };
   virtual ~LineSource() = default;
   virtual Result Next(bool continuation, std::string* line) = 0;
+  const std::string& error() const { return error_; }
+
+ protected:
+  std::string error_;
 };
 
 namespace {
@@ -51,14 +59,29 @@ class TextLines : public LineSource {
   size_t pos_ = 0;
 };
 
-// Standard input or a .read file.
+// Standard input or a .read file. A line may be as long as the longest
+// statement SQLite takes (`max_bytes`), no longer: a file without newlines
+// (/dev/zero, a binary file) would otherwise grow the line until memory runs
+// out. A NUL byte stops reading at once: SQL text has none (SQLite would end
+// the statement there), so the input is not SQL.
 class FileLines : public LineSource {
  public:
-  explicit FileLines(FILE* in) : in_(in) {}
+  FileLines(FILE* in, size_t max_bytes) : in_(in), max_bytes_(max_bytes) {}
   Result Next(bool, std::string* line) override {
     line->clear();
     int c;
-    while ((c = std::getc(in_)) != EOF && c != '\n') *line += static_cast<char>(c);
+    while ((c = std::getc(in_)) != EOF && c != '\n') {
+      if (c == '\0') {
+        error_ = "the input holds a NUL byte: it is not SQL text (reading it stopped)";
+        return kError;
+      }
+      if (line->size() >= max_bytes_) {
+        error_ = "a line is longer than " + std::to_string(max_bytes_) +
+                 " bytes, SQLite's limit on a statement (reading it stopped)";
+        return kError;
+      }
+      *line += static_cast<char>(c);
+    }
     if (c == EOF && line->empty()) return kEnd;
     if (!line->empty() && line->back() == '\r') line->pop_back();
     return kLine;
@@ -66,6 +89,7 @@ class FileLines : public LineSource {
 
  private:
   FILE* in_;
+  size_t max_bytes_;
 };
 
 // Ctrl-C: interrupts the running statement; at the prompt, drops the line.
@@ -259,8 +283,12 @@ int Shell::RunText(const std::string& text) {
   return Process(lines, Where{"", false, true, false, 0});
 }
 
+size_t Shell::MaxStatementBytes() const {
+  return static_cast<size_t>(std::max(0, sqlite3_limit(db_, SQLITE_LIMIT_SQL_LENGTH, -1)));
+}
+
 int Shell::RunScript(FILE* in, const std::string& file, bool bail) {
-  FileLines lines(in);
+  FileLines lines(in, MaxStatementBytes());
   return Process(lines, Where{file, false, bail, true, 0});
 }
 
@@ -294,6 +322,19 @@ void Shell::RunInteractive() {
 }
 
 int Shell::Process(LineSource& lines, const Where& where) {
+  // Out of memory (a huge result, a huge line) ends this input with an
+  // error, not the process: nothing else may throw here.
+  try {
+    return ProcessLines(lines, where);
+  } catch (const std::bad_alloc&) {
+    Error(where, 0, "out of memory (reading this input stopped)");
+  } catch (const std::exception& e) {
+    Error(where, 0, std::string(e.what()) + " (reading this input stopped)");
+  }
+  return 1;
+}
+
+int Shell::ProcessLines(LineSource& lines, const Where& where) {
   int errors = 0;
   std::string sql, line;
   int line_no = 0, first_line = 0;
@@ -305,6 +346,17 @@ int Shell::Process(LineSource& lines, const Where& where) {
       continue;
     }
     line_no++;
+    if (r == LineSource::kError) {
+      Error(where, line_no, lines.error());
+      return errors + 1;
+    }
+    if (sql.size() + line.size() >= MaxStatementBytes()) {
+      // Lines without a ';' add up too.
+      Error(where, first_line,
+            "a statement is longer than " + std::to_string(MaxStatementBytes()) +
+                " bytes, SQLite's limit (reading this input stopped)");
+      return errors + 1;
+    }
     if (sql.empty()) {
       size_t start = line.find_first_not_of(" \t\r\f\v");
       if (start == std::string::npos) continue;
@@ -321,7 +373,11 @@ int Shell::Process(LineSource& lines, const Where& where) {
     sql += '\n';
     if (OnlyComments(sql)) {
       sql.clear();
-    } else if (sqlite3_complete(sql.c_str())) {
+    } else if ((line.find(';') != std::string::npos || line.find("*/") != std::string::npos) &&
+               sqlite3_complete(sql.c_str())) {
+      // Only a ';' (or the end of a comment after one) can complete a
+      // statement: checking the whole pending text on every line would be
+      // quadratic in a long input without semicolons.
       if (!RunSql(sql, where, first_line)) {
         errors++;
         if (where.bail) return errors;
@@ -364,8 +420,10 @@ bool Shell::RunSql(const std::string& sql, const Where& where, int first_line) {
 
 void Shell::Error(const Where& where, int line, const std::string& message) {
   std::fflush(stdout);
-  if (!where.line_numbers) {
+  if (!where.line_numbers || (line <= 0 && where.file.empty())) {
     std::fprintf(stderr, "Error: %s\n", message.c_str());
+  } else if (line <= 0) {
+    std::fprintf(stderr, "Error: %s: %s\n", where.file.c_str(), message.c_str());
   } else if (where.file.empty()) {
     std::fprintf(stderr, "Error: near line %d: %s\n", line, message.c_str());
   } else {
@@ -521,7 +579,7 @@ bool Shell::Read(const Args& args, const Where& where) {
     error_ = "cannot open " + args[0] + ": " + std::strerror(errno);
     return false;
   }
-  FileLines lines(in.get());
+  FileLines lines(in.get(), MaxStatementBytes());
   if (Process(lines, Where{args[0], false, where.bail, true, where.depth + 1}) == 0) return true;
   error_reported_ = true;  // each with its file and line
   return false;

@@ -53,6 +53,10 @@ class Shell {
   static const Command kCommands[];
 
   int Process(LineSource& lines, const Where& where);
+  int ProcessLines(LineSource& lines, const Where& where);
+  // SQLite's limit on the length of a statement: the longest line or
+  // statement a script may hold.
+  size_t MaxStatementBytes() const;
   bool RunSql(const std::string& sql, const Where& where, int first_line);
   bool DotCommand(const std::string& line, const Where& where, int line_no);
   void Error(const Where& where, int line, const std::string& message);

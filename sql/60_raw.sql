@@ -33,15 +33,11 @@ CREATE TEMP VIEW pprof_raw_text(
   -- One line of the output, without its newline.
   text
 ) AS
-WITH RECURSIVE
--- Profile.comment entries, one per row (the table joins them with newlines).
--- Split as bytes: substr() and instr() on text stop at a NUL, which a
--- comment may hold (pprof prints it whole).
-comment_lines(profile_id, n, line, rest) AS (
-  SELECT profile_id, 0, NULL, CAST(comments || char(10) AS BLOB) FROM pprof_profiles WHERE comments IS NOT NULL
-  UNION ALL
-  SELECT profile_id, n + 1, CAST(substr(rest, 1, instr(rest, x'0a') - 1) AS TEXT), substr(rest, instr(rest, x'0a') + 1)
-  FROM comment_lines WHERE length(rest) > 0
+WITH
+-- Profile.comment entries, one per row, n from 1 (a comment holding a
+-- newline prints on two lines, the second unprefixed, as in pprof).
+comment_lines(profile_id, n, line) AS (
+  SELECT profile_id, comment_index + 1, text FROM pprof_comments
 ),
 -- The sample type header: 'type/unit[dflt] ' per type (untrimmed), on the
 -- row of a leading '' piece, so that a profile without types gets '' too.
@@ -60,19 +56,16 @@ type_header AS (
   WHERE pos = -1
 ),
 -- Per sample: ' %10d' per value in sample type order, ': ', then 'id ' per
--- location, leaf first; all on the row of the ': ' piece.
+-- location, leaf first. Aggregates, not window functions over whole
+-- partitions: those hand every row of a partition a copy of the partition's
+-- whole string, which is quadratic in a sample's stack depth or labels.
 sample_lines AS (
-  SELECT profile_id, sample_id, line FROM (
-    SELECT profile_id, sample_id, part, group_concat(piece, '')
-             OVER (PARTITION BY profile_id, sample_id ORDER BY part, pos
-                   ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS line
-    FROM (SELECT profile_id, sample_id, 0 AS part, sample_index AS pos, printf(' %10d', value) AS piece
-          FROM pprof_samples
-          UNION ALL
-          SELECT profile_id, sample_id, 1, 0, ': ' FROM pprof_samples WHERE sample_index = 0
-          UNION ALL
-          SELECT profile_id, sample_id, 2, depth, location_id || ' ' FROM pprof_stacks))
-  WHERE part = 1
+  SELECT s.profile_id, s.sample_id,
+         (SELECT pprof_concat_ordered(printf(' %10d', v.value), v.sample_index, '') FROM pprof_samples v
+          WHERE v.profile_id = s.profile_id AND v.sample_id = s.sample_id) || ': ' ||
+         coalesce((SELECT pprof_concat_ordered(k.location_id || ' ', k.depth, '') FROM pprof_stacks k
+                   WHERE k.profile_id = s.profile_id AND k.sample_id = s.sample_id), '') AS line
+  FROM pprof_samples s WHERE s.sample_index = 0
 ),
 -- Each label's value as printed: a string, a number, or 'number unit' when
 -- any value of that key in the sample has a unit (pprof pads the others with '').
@@ -86,25 +79,17 @@ label_values AS (
 ),
 -- 'key:[v1 v2]' per sample, kind (string or numeric) and key.
 label_entries AS (
-  SELECT profile_id, sample_id, is_str, entry FROM (
-    SELECT profile_id, sample_id, is_str, label_index,
-           min(label_index) OVER k AS first_index,
-           key || ':[' || group_concat(v, ' ') OVER (k ORDER BY label_index
-                                                     ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
-               || ']' AS entry
-    FROM label_values
-    WINDOW k AS (PARTITION BY profile_id, sample_id, is_str, key))
-  WHERE label_index = first_index
+  SELECT profile_id, sample_id, is_str, key || ':[' || pprof_concat_ordered(v, label_index, ' ') || ']' AS entry
+  FROM label_values
+  GROUP BY profile_id, sample_id, is_str, key
 ),
 -- One line per sample and kind: the entries sorted as strings.
 label_lines AS (
-  SELECT profile_id, sample_id, is_str, line FROM (
-    SELECT profile_id, sample_id, is_str,
-           row_number() OVER s AS rn,
-           group_concat(entry, ' ') OVER (s ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS line
-    FROM label_entries
-    WINDOW s AS (PARTITION BY profile_id, sample_id, is_str ORDER BY entry))
-  WHERE rn = 1
+  SELECT profile_id, sample_id, is_str, pprof_concat_ordered(entry, rn, ' ') AS line FROM (
+    SELECT profile_id, sample_id, is_str, entry,
+           row_number() OVER (PARTITION BY profile_id, sample_id, is_str ORDER BY entry) AS rn
+    FROM label_entries)
+  GROUP BY profile_id, sample_id, is_str
 ),
 -- Every output line, ordered by (section, item, sub-line).
 lines(profile_id, section, item, sub, text) AS (

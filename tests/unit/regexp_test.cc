@@ -164,5 +164,27 @@ TEST(RegexpSql, ManyRowsAndVaryingPatterns) {
                    "(name LIKE 'fn2%' AND rowid % 2 = 0)"));
 }
 
+// Issue 12: regexp() on two 100 KB blobs ran 90 s in one call, which
+// sqlite3_interrupt cannot stop. RE2 was not compiling: it was searching, at
+// pattern size x text length once its DFA gave up (100,000 NUL bytes against
+// as many). Such a call is now an error, at once.
+TEST(RegexpSql, PatternTimesTextIsBounded) {
+  pprof_test::Db db;
+  for (const char* sql : {"SELECT regexp(zeroblob(100000), zeroblob(100000))",
+                          "SELECT zeroblob(100000) REGEXP zeroblob(100000)",
+                          "SELECT pprof_match(zeroblob(100000), zeroblob(100000))"}) {
+    const std::string err = db.Try(sql);
+    EXPECT_NE(err.find("instructions against a text of 100000 bytes"), std::string::npos) << sql << ": " << err;
+    EXPECT_NE(err.find("more than the limit of 268435456"), std::string::npos) << sql << ": " << err;
+  }
+  // The same pattern on a short text, and a short pattern on a long text, run.
+  EXPECT_EQ(db.One("SELECT regexp(zeroblob(100000), 'x')"), "0");
+  EXPECT_EQ(db.One("SELECT regexp('foo$', zeroblob(10000000) || 'foo')"), "1");
+  // A cached (constant) pattern is checked against every row's text.
+  EXPECT_NE(db.Try("WITH t(x) AS (VALUES ('a'), (zeroblob(100000))) SELECT count(*) FROM t "
+                   "WHERE x REGEXP zeroblob(10000)"),
+            "");
+}
+
 }  // namespace
 }  // namespace pprofsql

@@ -159,18 +159,19 @@ inline std::string Gunzip(const std::string& in) {
   return out;
 }
 
-// gzip of `chunk` repeated `times` times, compressed as a stream so the
-// uncompressed data never has to sit in memory (zlib directly, independent
-// of the extension's reader).
-inline std::string GzipRepeated(const std::string& chunk, size_t times) {
+// gzip of `prefix` then `chunk` repeated `times` times, compressed as a
+// stream so the uncompressed data never has to sit in memory (zlib directly,
+// independent of the extension's reader).
+inline std::string GzipRepeated(const std::string& chunk, size_t times, const std::string& prefix = "") {
   z_stream z{};
   EXPECT_EQ(deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
   std::string out;
   char buf[1 << 15];
-  for (size_t i = 0; i < times; i++) {
-    const bool last = i + 1 == times;
-    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(chunk.data()));
-    z.avail_in = static_cast<uInt>(chunk.size());
+  for (size_t i = 0; i <= times; i++) {  // i == 0: the prefix
+    const bool last = i == times;
+    const std::string& in = i == 0 ? prefix : chunk;
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+    z.avail_in = static_cast<uInt>(in.size());
     int rc;
     do {
       z.next_out = reinterpret_cast<Bytef*>(buf);

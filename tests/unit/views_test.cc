@@ -498,4 +498,5 @@ TEST(ViewFunctions, ConcatOrdered) {
   EXPECT_EQ(db.One("SELECT pprof_concat_ordered(v, k, ';') FROM (SELECT 'a' AS v, 1 AS k) WHERE 0"), "NULL");
 }
 
+
 }  // namespace

@@ -1,5 +1,6 @@
 #include <zlib.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "decode/reader.h"
@@ -48,9 +49,22 @@ Result<std::string> MaybeGunzip(std::string_view data, const ReadLimits& limits)
     z.reset();  // inflateEnd on an uninitialised stream is harmless but pointless
     return Status::Error("decompressing profile: cannot initialise zlib");
   }
+  // The output is appended chunk by chunk to a string reserved at the size
+  // the gzip trailer states (ISIZE, the last member's size mod 2^32), so that
+  // an honest file is decompressed into exactly its size: growing by doubling
+  // would hold up to three times the output at the last copy (1.5 GB for
+  // 500 MB). A false ISIZE costs no more than an honest file of its size
+  // could (deflate expands at most 1032:1; the reserve is address space,
+  // not touched until written), and a wrong one only means growing.
   std::string out;
-  out.resize(std::min<uint64_t>(max, std::max<size_t>(data.size() * 4, 1 << 16)));
-  size_t produced = 0;
+  const uint64_t isize = data.size() >= 18 ? (static_cast<uint64_t>(static_cast<unsigned char>(data[data.size() - 4])) |
+                                              static_cast<uint64_t>(static_cast<unsigned char>(data[data.size() - 3])) << 8 |
+                                              static_cast<uint64_t>(static_cast<unsigned char>(data[data.size() - 2])) << 16 |
+                                              static_cast<uint64_t>(static_cast<unsigned char>(data[data.size() - 1])) << 24)
+                                           : 0;
+  out.reserve(static_cast<size_t>(std::min<uint64_t>({isize, max, uint64_t{data.size()} * 1032})));
+  constexpr size_t kChunk = size_t{1} << 18;
+  std::unique_ptr<char[]> chunk(new char[kChunk]);
   z->next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
   // zlib counts in uInt; feed at most 1 GiB at a time.
   size_t in_left = data.size();
@@ -59,34 +73,12 @@ Result<std::string> MaybeGunzip(std::string_view data, const ReadLimits& limits)
       z->avail_in = static_cast<uInt>(std::min<size_t>(in_left, 1u << 30));
       in_left -= z->avail_in;
     }
-    if (produced == out.size()) {
-      if (out.size() >= max) {
-        // The buffer is full at the limit: one more byte of output means too big.
-        unsigned char probe;
-        z->next_out = &probe;
-        z->avail_out = 1;
-        int rc = inflate(z.get(), Z_NO_FLUSH);
-        if (z->avail_out == 0) return too_big();
-        if (rc == Z_STREAM_END && z->avail_in == 0 && in_left == 0) break;
-        if (rc != Z_STREAM_END && rc != Z_OK && rc != Z_BUF_ERROR) {
-          return Corrupt(*z);
-        }
-        if (rc == Z_STREAM_END) {
-          inflateReset(z.get());
-          continue;
-        }
-        if (rc == Z_BUF_ERROR && z->avail_in == 0 && in_left == 0) {
-          return Status::Error("decompressing profile: unexpected end of gzip data (file truncated?)");
-        }
-        continue;
-      }
-      out.resize(std::min<uint64_t>(max, out.size() * 2));
-    }
-    z->next_out = reinterpret_cast<Bytef*>(&out[produced]);
-    z->avail_out = static_cast<uInt>(std::min<size_t>(out.size() - produced, 1u << 30));
-    uInt before = z->avail_out;
+    z->next_out = reinterpret_cast<Bytef*>(chunk.get());
+    z->avail_out = static_cast<uInt>(kChunk);
     int rc = inflate(z.get(), Z_NO_FLUSH);
-    produced += before - z->avail_out;
+    const size_t produced = kChunk - z->avail_out;
+    if (produced > max - out.size()) return too_big();
+    out.append(chunk.get(), produced);
     if (rc == Z_STREAM_END) {
       if (z->avail_in == 0 && in_left == 0) break;
       // Another gzip member follows: Go's gzip.Reader is multistream.
@@ -94,17 +86,19 @@ Result<std::string> MaybeGunzip(std::string_view data, const ReadLimits& limits)
       continue;
     }
     if (rc == Z_BUF_ERROR) {
+      // The output chunk was empty: zlib needs more input.
       if (z->avail_in == 0 && in_left == 0) {
         return Status::Error("decompressing profile: unexpected end of gzip data (file truncated?)");
       }
-      continue;  // needs more output space
+      continue;
     }
     if (rc != Z_OK) {
       return Corrupt(*z);
     }
   }
-  out.resize(produced);
-  out.shrink_to_fit();
+  // Give back a reserve much larger than the output (a wrong ISIZE, or the
+  // last doubling); a small excess is not worth a copy.
+  if (out.capacity() - out.size() > out.size() / 4) out.shrink_to_fit();
   return out;
 }
 

@@ -533,7 +533,7 @@ Status CheckSampleLimits(const LegacyProfile& p, size_t stack_depth, const ReadL
   // a sample, so the count alone would let a big file take many times its
   // size.
   const uint64_t bytes = p.samples.size() * (sizeof(LSample) + 32) + p.location_arena.size() * (sizeof(LLocation) + 48);
-  return CheckLimit(limits, &ReadLimits::max_memory_bytes, bytes);
+  return CheckMemory(limits, bytes);
 }
 
 ParseOutcome ParseCPUSamples(std::string_view b, WordReader word, bool adjust, LegacyProfile& p,
@@ -747,7 +747,14 @@ Result<std::shared_ptr<Profile>> ToModel(const LegacyProfile& lp, const ReadLimi
     p.samples.push_back(s);
   }
   PPROF_RETURN_IF_ERROR(CheckLimit(limits, &ReadLimits::max_frames, frames));
-  PPROF_RETURN_IF_ERROR(CheckLimit(limits, &ReadLimits::max_memory_bytes, p.MemoryBytes()));
+  // As the proto reader checks its string table. The strings are parts of
+  // lines (at most 64 KiB in the formats Go's scanner reads; Java's
+  // function names are checked as they are read), so one check here, at the
+  // end, leaves no string unbounded in the meantime.
+  for (const std::string& s : p.strings) {
+    PPROF_RETURN_IF_ERROR(CheckLimit(limits, &ReadLimits::max_string_bytes, s.size()));
+  }
+  PPROF_RETURN_IF_ERROR(CheckMemory(limits, p.MemoryBytes()));
   return out;
 }
 

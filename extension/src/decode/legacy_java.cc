@@ -207,6 +207,12 @@ ParseOutcome ParseJavaLocations(std::string_view b, const std::unordered_map<uin
       line_func = desc;
     }
 
+    // Java's lines have no length limit: a name is checked before it is copied.
+    for (size_t len : {line_func.size(), line_file.size()}) {
+      if (Status st = CheckLimit(limits, &ReadLimits::max_string_bytes, len); !st.ok()) {
+        return ParseOutcome::Error(st.message());
+      }
+    }
     uint32_t fn;
     auto [fit, inserted] = fns.try_emplace(Str(line_func), kNoIndex);
     if (inserted) {
@@ -220,7 +226,7 @@ ParseOutcome ParseJavaLocations(std::string_view b, const std::unordered_map<uin
       p.function_list.push_back(fn);
       fit->second = fn;
       Status st = CheckLimit(limits, &ReadLimits::max_locations, p.function_arena.size());
-      if (st.ok()) st = CheckLimit(limits, &ReadLimits::max_memory_bytes, function_bytes);
+      if (st.ok()) st = CheckMemory(limits, function_bytes);
       if (!st.ok()) return ParseOutcome::Error(st.message());
     } else {
       fn = fit->second;

@@ -157,11 +157,11 @@ class Decoder {
   static constexpr uint64_t kIndexBytes = 40;  // an id -> index hash entry, as MemoryBytes counts it
   Status Charge(uint64_t bytes) {
     charged_ += bytes;
-    return CheckLimit(limits_, &ReadLimits::max_memory_bytes, charged_);
+    return CheckMemory(limits_, charged_);
   }
   Status ChargeScratch(uint64_t bytes) {
     scratch_ += bytes;
-    return CheckLimit(limits_, &ReadLimits::max_memory_bytes, scratch_);
+    return CheckMemory(limits_, scratch_);
   }
 
   // Pass 1: scalars and strings now, messages noted for later.
@@ -362,6 +362,8 @@ class Decoder {
           uint64_t v[4] = {};
           PPROF_RETURN_IF_ERROR(Scalars(f.bytes, v, 4, "line"));
           PPROF_RETURN_IF_ERROR(Charge(sizeof(Line)));
+          // The line list lives as long as this location: checked, not charged.
+          PPROF_RETURN_IF_ERROR(CheckMemory(limits_, scratch_ + (line_functions.size() + 1) * sizeof(uint64_t)));
           line_functions.push_back(v[1]);
           p_.lines.push_back(Line{kNone, static_cast<int64_t>(v[2]), static_cast<int64_t>(v[3])});
           continue;
@@ -425,14 +427,15 @@ class Decoder {
       smp.stack_begin = static_cast<uint32_t>(p_.stack.size());
       smp.labels_begin = static_cast<uint32_t>(p_.labels.size());
       values.clear();
+      uint64_t nvalues = 0;
       Reader r(samples_[i].begin, samples_[i].end, base_);
       Field f;
       while (!r.done()) {
         if (!r.Next(&f)) return WireError(r.error());
         if (f.number == 1) {
-          PPROF_RETURN_IF_ERROR(LocationIds(f, i));
+          PPROF_RETURN_IF_ERROR(LocationIds(f, i, smp.stack_begin));
         } else if (f.number == 2) {
-          PPROF_RETURN_IF_ERROR(Int64s(f, &values, "value", sizeof(int64_t), 0));
+          PPROF_RETURN_IF_ERROR(Values(f, ntypes, &values, &nvalues));
         } else if (f.number == 3) {
           if (f.wire != 2) return TypeMismatch("a sample's label");
           uint64_t v[5] = {};
@@ -445,26 +448,27 @@ class Decoder {
           l.num = static_cast<int64_t>(v[3]);
           // pprof keeps a label only if it has a string value, or a number or unit.
           if (l.str != 0 || l.num != 0 || l.num_unit != 0) {
+            // Checked label by label: one sample's labels can run for the
+            // whole file, far past the limit.
+            PPROF_RETURN_IF_ERROR(
+                CheckLimit(limits_, &ReadLimits::max_labels_per_sample, p_.labels.size() - smp.labels_begin + 1));
             PPROF_RETURN_IF_ERROR(Charge(sizeof(Label)));
             p_.labels.push_back(l);
           }
         }
       }
-      PPROF_RETURN_IF_ERROR(
-          CheckLimit(limits_, &ReadLimits::max_stack_depth, p_.stack.size() - smp.stack_begin));
-      PPROF_RETURN_IF_ERROR(
-          CheckLimit(limits_, &ReadLimits::max_labels_per_sample, p_.labels.size() - smp.labels_begin));
       for (size_t k = smp.stack_begin; k < p_.stack.size(); k++) {
         const Location& l = p_.locations[p_.stack[k]];
         frames += std::max<uint64_t>(1, l.lines_end - l.lines_begin);
       }
-      if (values.size() != ntypes) {
+      if (nvalues != ntypes) {
         return Status::Error(fmt::format("malformed profile: mismatch: sample {} has {} values vs. {} types", i + 1,
-                                         values.size(), ntypes));
+                                         nvalues, ntypes));
       }
       if (p_.stack.size() >= kNone || p_.labels.size() >= kNone) {
         return Status::Error("malformed profile: too many stack frames or labels");
       }
+      PPROF_RETURN_IF_ERROR(Charge(values.size() * sizeof(int64_t)));
       p_.values.insert(p_.values.end(), values.begin(), values.end());
       smp.stack_end = static_cast<uint32_t>(p_.stack.size());
       smp.labels_end = static_cast<uint32_t>(p_.labels.size());
@@ -473,7 +477,29 @@ class Decoder {
     return CheckLimit(limits_, &ReadLimits::max_frames, frames);
   }
 
-  Status LocationIds(const Field& f, size_t sample) {
+  // A sample's values (packed or not): every one is counted, for the
+  // mismatch error, but only the first `ntypes` are kept, so that a sample
+  // whose values run for the whole file takes no memory for them.
+  Status Values(const Field& f, size_t ntypes, std::vector<int64_t>* out, uint64_t* count) {
+    auto add = [&](uint64_t v) {
+      if (out->size() < ntypes) out->push_back(static_cast<int64_t>(v));
+      ++*count;
+    };
+    if (f.wire == 0) {
+      add(f.value);
+      return Status();
+    }
+    if (f.wire != 2) return TypeMismatch("value");
+    Reader r(f.bytes.begin, f.bytes.end, f.bytes.begin);
+    uint64_t v;
+    while (!r.done()) {
+      if (!r.Varint(&v)) return WireError(fmt::format("{} in packed value", r.error()));
+      add(v);
+    }
+    return Status();
+  }
+
+  Status LocationIds(const Field& f, size_t sample, size_t stack_begin) {
     auto add = [&](uint64_t id) -> Status {
       uint32_t index = LocationIndex(id);
       if (index == kNone) {
@@ -481,6 +507,8 @@ class Decoder {
             "malformed profile: sample has nil location (sample {} refers to location id {}, which does not exist)",
             sample + 1, id));
       }
+      // Checked frame by frame, as labels are.
+      PPROF_RETURN_IF_ERROR(CheckLimit(limits_, &ReadLimits::max_stack_depth, p_.stack.size() - stack_begin + 1));
       PPROF_RETURN_IF_ERROR(Charge(sizeof(uint32_t)));
       p_.stack.push_back(index);
       return Status();

@@ -40,6 +40,10 @@ Status CheckLimit(const ReadLimits& limits, uint64_t ReadLimits::*field, uint64_
   return Status::Error("limit exceeded");
 }
 
+Status CheckMemory(const ReadLimits& limits, uint64_t bytes) {
+  return CheckLimit(limits, &ReadLimits::max_memory_bytes, limits.memory_in_use + bytes);
+}
+
 Result<std::shared_ptr<Profile>> ParseProfile(std::string_view file_bytes, const ReadLimits& limits) {
   if (file_bytes.empty()) return Status::Error("parsing profile: empty input file");
   // Uncompressed bytes are decoded where they are: a copy would double the

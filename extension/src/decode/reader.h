@@ -24,7 +24,15 @@ struct ReadLimits {
   uint64_t max_frames = 1000000000;                  // frames of all stacks, inlined frames included
   uint64_t max_string_bytes = uint64_t{64} << 20;    // one string of the string table
   uint64_t max_labels_per_sample = 100000;           // labels on one sample
-  uint64_t max_memory_bytes = uint64_t{16} << 30;    // all profiles loaded in one connection
+  // All profiles loaded in one connection. 2 GiB: a laptop survives a
+  // connection at the limit (plus the decompressed file, up to
+  // max_profile_bytes, while one loads); a bigger profile needs it raised.
+  uint64_t max_memory_bytes = uint64_t{2} << 30;
+
+  // Not a setting: what the connection's other profiles (and those a
+  // directory load has read so far) already take, so that a load stops as
+  // soon as the total passes max_memory_bytes instead of after decoding.
+  uint64_t memory_in_use = 0;
 };
 
 struct LimitInfo {
@@ -38,6 +46,8 @@ const std::vector<LimitInfo>& Limits();
 // "<what> is N, more than the limit of M (raise it with pprof_config('name', N))".
 Status LimitError(const LimitInfo& limit, uint64_t value, uint64_t max);
 Status CheckLimit(const ReadLimits& limits, uint64_t ReadLimits::*field, uint64_t value);
+// max_memory_bytes against memory_in_use + `bytes` (a load's own memory).
+Status CheckMemory(const ReadLimits& limits, uint64_t bytes);
 
 // gzip-compressed (any number of concatenated members) or raw bytes,
 // detected from the magic number as pprof does. The result holds at most

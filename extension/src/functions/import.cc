@@ -147,6 +147,7 @@ class Importer {
     static const std::map<std::string, const char*> kPrimaryKeys = {
         {"pprof_profiles", "profile_id"},
         {"pprof_sample_types", "profile_id, sample_index"},
+        {"pprof_comments", "profile_id, comment_index"},
         {"pprof_samples", "profile_id, sample_id, sample_index"},
         {"pprof_stacks", "profile_id, sample_id, depth"},
         {"pprof_locations", "profile_id, location_id"},

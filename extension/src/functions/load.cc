@@ -101,8 +101,11 @@ Status Symbolize(const Registry& reg, const SymbolizeMode& mode, Profile& p, Loa
 
 // Reads and decodes one file into a registry entry (not yet added). When the
 // same file is loaded and unchanged (and the symbolization settings are the
-// same), returns that entry untouched.
-Result<LoadedProfile> ReadOne(const Registry& reg, const std::string& path) {
+// same), returns that entry untouched. `memory_in_use`: what the loaded
+// profiles and the files this call read before take, so that decoding stops
+// at max_memory_bytes rather than after the file (the entry this file
+// replaces is not counted).
+Result<LoadedProfile> ReadOne(const Registry& reg, const std::string& path, uint64_t memory_in_use) {
   struct stat st;
   if (stat(path.c_str(), &st) != 0) return Status::Error(fmt::format("{}: {}", path, std::strerror(errno)));
   if (S_ISDIR(st.st_mode)) return Status::Error(fmt::format("{}: is a directory", path));
@@ -125,12 +128,15 @@ Result<LoadedProfile> ReadOne(const Registry& reg, const std::string& path) {
     }
     e.id = old->id;  // changed on disk: read again under the same id
     e.name = old->name;
+    memory_in_use -= std::min(memory_in_use, old->profile->MemoryBytes());
   }
+  ReadLimits limits = reg.limits;
+  limits.memory_in_use = memory_in_use;
   std::shared_ptr<Profile> profile;
   {  // the file's bytes are freed before symbolization
-    Result<std::string> bytes = ReadFile(path, reg.limits.max_profile_bytes);
+    Result<std::string> bytes = ReadFile(path, limits.max_profile_bytes);
     if (!bytes.ok()) return Status::Error(fmt::format("{}: {}", path, bytes.status().message()));
-    auto parsed = ParseProfile(*bytes, reg.limits);
+    auto parsed = ParseProfile(*bytes, limits);
     if (!parsed.ok()) return Status::Error(fmt::format("{}: {}", path, parsed.status().message()));
     profile = std::move(parsed.value());
   }
@@ -161,10 +167,19 @@ void Load(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
       return ResultError(ctx, "pprof_load", "a name can only be given when loading a single file");
     }
     // Read everything first: if any file fails, nothing of this call is kept.
+    // The memory limit applies as each file is decoded, counting what is
+    // loaded and what this call read before it: a directory stops at the
+    // limit, not after every file of it was decoded.
+    uint64_t in_use = 0;
+    for (const LoadedPtr& p : reg.All()) in_use += p->profile->MemoryBytes();
     std::vector<LoadedProfile> entries;
     for (const std::string& p : *paths) {
-      auto e = ReadOne(reg, p);
+      auto e = ReadOne(reg, p, in_use);
       if (!e.ok()) return ResultError(ctx, "pprof_load", e.status().message());
+      if (LoadedPtr replaced = e->id != 0 ? reg.Find(e->id) : nullptr) {
+        in_use -= std::min(in_use, replaced->profile->MemoryBytes());
+      }
+      in_use += e->profile->MemoryBytes();
       entries.push_back(std::move(e.value()));
     }
     if (!name.empty()) {

@@ -106,4 +106,6 @@ bool Regexp::FullMatch(std::string_view text) const {
   return re2::RE2::FullMatch(re2::StringPiece(text.data(), text.size()), *re_);
 }
 
+int Regexp::program_size() const { return re_->ProgramSize(); }
+
 }  // namespace pprofsql

@@ -40,6 +40,9 @@ class Regexp {
   bool FullMatch(std::string_view text) const;
 
   const std::string& pattern() const { return pattern_; }
+  // The size of the compiled program (RE2's ProgramSize): a search costs at
+  // worst about this many steps per byte of text.
+  int program_size() const;
 
  private:
   Regexp(std::shared_ptr<const re2::RE2> re, std::string pattern) : re_(std::move(re)), pattern_(std::move(pattern)) {}

@@ -91,6 +91,14 @@ std::vector<TableSpec> MakeTables() {
                 {"memory_bytes", "INTEGER", "Approximate memory the loaded profile holds.",
                  [](sqlite3_context* c, const Row& r) { Uint(c, r.p->MemoryBytes()); }}}});
 
+  t.push_back({"pprof_comments", "One row per Profile.comment entry, in order.", ParentKind::kProfile, nullptr,
+               [](const Row& r) { return static_cast<uint32_t>(r.p->comments.size()); }, false,
+               {kProfileId,
+                {"comment_index", "INTEGER", "0-based position among the profile's comments.",
+                 [](sqlite3_context* c, const Row& r) { Int(c, r.child); }},
+                {"text", "TEXT", "The comment (any bytes, a newline or a NUL included).",
+                 [](sqlite3_context* c, const Row& r) { Text(c, r.p->str(r.p->comments[r.child])); }}}});
+
   t.push_back({"pprof_sample_types", "One row per sample type (value column) of each profile.",
                ParentKind::kProfile, nullptr,
                [](const Row& r) { return static_cast<uint32_t>(r.p->sample_types.size()); }, false,

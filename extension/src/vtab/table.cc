@@ -22,6 +22,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <new>
 #include <optional>
 #include <string>
 
@@ -262,7 +263,7 @@ std::vector<int64_t> Values(sqlite3_value* v, bool is_in) {
   return out;
 }
 
-int Connect(sqlite3* db, void* paux, int, const char* const*, sqlite3_vtab** out, char** err) {
+int ConnectUnguarded(sqlite3* db, void* paux, sqlite3_vtab** out, char** err) {
   auto* aux = static_cast<ModuleAux*>(paux);
   std::string schema = "CREATE TABLE x(";
   for (size_t i = 0; i < aux->spec->columns.size(); i++) {
@@ -293,12 +294,25 @@ int Connect(sqlite3* db, void* paux, int, const char* const*, sqlite3_vtab** out
   return SQLITE_OK;
 }
 
+// Every callback that builds strings can throw std::bad_alloc: none may
+// cross into SQLite's C frames (Filter and Next use GuardVtab).
+int Connect(sqlite3* db, void* paux, int, const char* const*, sqlite3_vtab** out, char** err) {
+  try {
+    return ConnectUnguarded(db, paux, out, err);
+  } catch (const std::bad_alloc&) {
+    return SQLITE_NOMEM;
+  } catch (const std::exception& e) {
+    *err = sqlite3_mprintf("%s", e.what());
+    return SQLITE_ERROR;
+  }
+}
+
 int Disconnect(sqlite3_vtab* vt) {
   delete static_cast<VTab*>(vt);
   return SQLITE_OK;
 }
 
-int BestIndex(sqlite3_vtab* vt, sqlite3_index_info* info) {
+int BestIndexUnguarded(sqlite3_vtab* vt, sqlite3_index_info* info) {
   const ModuleAux* aux = static_cast<VTab*>(vt)->aux;
   int profile_c = -1, key_c = -1;
   for (int i = 0; i < info->nConstraint; i++) {
@@ -416,6 +430,10 @@ int BestIndex(sqlite3_vtab* vt, sqlite3_index_info* info) {
   return SQLITE_OK;
 }
 
+int BestIndex(sqlite3_vtab* vt, sqlite3_index_info* info) {
+  return GuardVtab(vt, [&] { return BestIndexUnguarded(vt, info); });
+}
+
 int Open(sqlite3_vtab* vt, sqlite3_vtab_cursor** out) {
   auto* c = new (std::nothrow) Cursor();
   if (!c) return SQLITE_NOMEM;
@@ -513,23 +531,25 @@ int Eof(sqlite3_vtab_cursor* cur) { return static_cast<Cursor*>(cur)->Eof(); }
 
 int Column(sqlite3_vtab_cursor* cur, sqlite3_context* ctx, int i) {
   auto* c = static_cast<Cursor*>(cur);
-  const size_t ncols = c->spec->columns.size();
-  if (static_cast<size_t>(i) >= ncols) {  // a computed table's parameter
-    ResultText(ctx, c->params[static_cast<size_t>(i) - ncols]);
-    return SQLITE_OK;
-  }
-  const int d = static_cast<VTab*>(cur->pVtab)->aux->col_dim[static_cast<size_t>(i)];
-  if (d >= 0) {
-    const std::string& v = c->combo[static_cast<size_t>(d)];
-    if (std::strcmp(c->spec->columns[static_cast<size_t>(i)].type, "INTEGER") == 0) {
-      sqlite3_result_int64(ctx, std::strtoll(v.c_str(), nullptr, 10));
-    } else {
-      ResultText(ctx, v);
+  return GuardVtab(cur->pVtab, [&] {
+    const size_t ncols = c->spec->columns.size();
+    if (static_cast<size_t>(i) >= ncols) {  // a computed table's parameter
+      ResultText(ctx, c->params[static_cast<size_t>(i) - ncols]);
+      return SQLITE_OK;
     }
+    const int d = static_cast<VTab*>(cur->pVtab)->aux->col_dim[static_cast<size_t>(i)];
+    if (d >= 0) {
+      const std::string& v = c->combo[static_cast<size_t>(d)];
+      if (std::strcmp(c->spec->columns[static_cast<size_t>(i)].type, "INTEGER") == 0) {
+        sqlite3_result_int64(ctx, std::strtoll(v.c_str(), nullptr, 10));
+      } else {
+        ResultText(ctx, v);
+      }
+      return SQLITE_OK;
+    }
+    c->spec->columns[static_cast<size_t>(i)].emit(ctx, c->row);
     return SQLITE_OK;
-  }
-  c->spec->columns[static_cast<size_t>(i)].emit(ctx, c->row);
-  return SQLITE_OK;
+  });
 }
 
 int Rowid(sqlite3_vtab_cursor* cur, sqlite3_int64* rowid) {
