@@ -4,6 +4,7 @@
 #include <string>
 
 #include "base/sqlite_util.h"
+#include "report/graph.h"
 #include "vtab/table.h"
 
 namespace pprofsql {
@@ -112,6 +113,21 @@ std::vector<TableSpec> MakeTables() {
                 {"is_default", "INTEGER", "1 for the type pprof reports by default (default_sample_type, else the last).",
                  [](sqlite3_context* c, const Row& r) {
                    Bool(c, static_cast<int>(r.child) == r.p->DefaultSampleIndex());
+                 }},
+                // The Total reports print and take shares of (report.go computeTotal); a
+                // prepared profile's is its unfiltered profile's, as pprof's. Computed
+                // only when read: a pass over the samples.
+                {"total", "INTEGER",
+                 "The report Total: sum of the samples' absolute values (of the -diff_base samples only, when "
+                 "there are any; of the profile before filters, for pprof_prepare's).",
+                 [](sqlite3_context* c, const Row& r) {
+                   const Profile& p = r.loaded->unfiltered ? *r.loaded->unfiltered : *r.p;
+                   Int(c, ComputeTotal(p, static_cast<int>(r.child), false));
+                 }},
+                {"mean_total", "INTEGER", "The Total with -mean: total divided by the same sum of sample type 0.",
+                 [](sqlite3_context* c, const Row& r) {
+                   const Profile& p = r.loaded->unfiltered ? *r.loaded->unfiltered : *r.p;
+                   Int(c, ComputeTotal(p, static_cast<int>(r.child), true));
                  }}}});
 
   t.push_back({"pprof_samples", "Long form: one row per sample and sample type.", ParentKind::kSample,
@@ -317,6 +333,7 @@ std::vector<TableSpec> MakeTables() {
 std::vector<TableSpec> ReportTables();  // tables/report_tables.cc
 std::vector<TableSpec> TracesTables();  // tables/traces_table.cc
 std::vector<TableSpec> NodesTables();   // tables/nodes_table.cc
+std::vector<TableSpec> OptionsTables(); // tables/options_table.cc
 
 const std::vector<TableSpec>& AllTables() {
   static const std::vector<TableSpec> tables = [] {
@@ -324,6 +341,7 @@ const std::vector<TableSpec>& AllTables() {
     for (TableSpec& t : ReportTables()) all.push_back(std::move(t));
     for (TableSpec& t : TracesTables()) all.push_back(std::move(t));
     for (TableSpec& t : NodesTables()) all.push_back(std::move(t));
+    for (TableSpec& t : OptionsTables()) all.push_back(std::move(t));
     return all;
   }();
   return tables;

@@ -1,0 +1,257 @@
+-- WORK IN PROGRESS (not installed: CMake embeds sql/*.sql only). -top in
+-- plain SQL over pprof_nodes / pprof_node_stacks / pprof_report_options.
+-- State: `options = ''` gives go1.cpu.top.default.txt byte for byte; any
+-- other option string gives no rows, because the LEFT JOIN in `labelled`
+-- keeps SQLite 3.40 from pushing the options constraint down to
+-- pprof_options (found by creating a view per CTE prefix and counting rows
+-- for options='-cum'). Rules learnt: every step NOT MATERIALIZED, no
+-- aggregates (windows partitioned by profile_id, options instead), one
+-- window partitioning per step, no LEFT JOIN between steps. Next: carry
+-- the labels into the node stream without a join (e.g. UNION ALL the node
+-- rows with the label rows and pick per node with a window).
+-- pprof_top and pprof_top_text: `go tool pprof -top` (also -text), in plain
+-- SQL over the relational core (pprof_nodes, pprof_node_stacks) and the
+-- option strings of pprof_options (sql/05_options.sql): the same views give
+-- the same bytes with the extension and in a database written by
+-- pprof_import, opened with no extension.
+--
+-- pprof_top has one row per node of the report, in pprof's order: flat is the
+-- value of the samples whose leaf is the node, cum the value of the samples
+-- that contain it (once per sample, even under recursion), sum% the running
+-- share of flat. Inlined frames are nodes of their own, as in pprof;
+-- '-noinlines' folds them into their callers. The granularity is an option
+-- too: '-lines', '-files', '-addresses', '-filefunctions' (default:
+-- functions). Trimming follows pprof (report.go newTrimmedGraph): nodes whose
+-- |cum| is below -nodefraction (0.005) of the graph's flat sum are dropped,
+-- -nodecount keeps the first N in the report's order (-flat, or -cum),
+-- ties broken by name, the other value, then sort_key.
+--
+-- pprof_top_text has the exact lines `go tool pprof -top` prints, header
+-- included, in line_no order.
+--
+-- Both take pprof's report flags through the `options` column:
+--   SELECT name, flat, cum FROM pprof_top
+--   WHERE profile_id = 1 AND options = '-cum -sample_index=alloc_space' LIMIT 10;
+--   SELECT text FROM pprof_top_text WHERE profile_id = 1 AND options = '' ORDER BY line_no;
+-- In an imported database, an option string must be in pprof_options first.
+--
+-- Every step below is a CTE that is NOT MATERIALIZED and whose windows are
+-- partitioned by (profile_id, options): that way the query's constraints on
+-- them reach pprof_options and the core tables (a materialized step, an
+-- aggregate or a join on a computed value would compute every option string).
+
+-- The report's nodes with everything the text needs; an internal view.
+DROP VIEW IF EXISTS temp.pprof_top_graph;
+CREATE TEMP VIEW pprof_top_graph AS
+WITH
+opts AS NOT MATERIALIZED (
+  SELECT o.profile_id, o.options, o.sample_type, o.sample_unit, o.mean, o.granularity, o.inlines, o.cum_sort,
+         o.nodecount, o.nodefraction, o.edgefraction, o.output_unit,
+         CASE WHEN o.mean THEN t.mean_total ELSE t.total END AS total,
+         (SELECT z.type FROM pprof_sample_types z WHERE z.profile_id = o.profile_id AND z.sample_index = 0) AS type0
+  FROM pprof_report_options o
+  JOIN pprof_sample_types t ON t.profile_id = o.profile_id AND t.sample_index = o.sample_index
+  WHERE o.report = 'top' AND o.error IS NULL
+),
+-- The untrimmed nodes; -mean divides by the same node's values of sample type 0.
+nodes0 AS NOT MATERIALIZED (
+  SELECT o.*, n.node_id, n.name, n.sort_key, n.flat, n.cum,
+         -- (a correlated lookup: a LEFT JOIN here keeps the query's
+         -- constraints from reaching pprof_options)
+         CASE WHEN o.mean THEN (SELECT d.flat || ' ' || d.cum FROM pprof_nodes d
+                                WHERE d.profile_id = o.profile_id AND d.granularity = o.granularity
+                                  AND d.inlines = o.inlines AND d.sample_type = o.type0 AND d.node_id = n.node_id)
+         END AS div
+  FROM opts o
+  JOIN pprof_nodes n ON n.profile_id = o.profile_id AND n.granularity = o.granularity
+                    AND n.inlines = o.inlines AND n.sample_type = o.sample_type
+),
+nodes AS NOT MATERIALIZED (
+  SELECT n.*,
+         CASE WHEN CAST(div AS INTEGER) <> 0 THEN flat / CAST(div AS INTEGER) ELSE flat END AS flat_v,
+         CASE WHEN CAST(substr(div, instr(div, ' ') + 1) AS INTEGER) <> 0
+              THEN cum / CAST(substr(div, instr(div, ' ') + 1) AS INTEGER) ELSE cum END AS cum_v
+  FROM nodes0 n
+),
+flat_total AS NOT MATERIALIZED (
+  SELECT n.*, sum(flat) OVER (PARTITION BY profile_id, options) AS total_value FROM nodes n
+),
+cut AS NOT MATERIALIZED (
+  SELECT n.*, abs(@go_int64(total_value * nodefraction)) AS node_cutoff,
+         abs(@go_int64(total_value * edgefraction)) AS edge_cutoff
+  FROM flat_total n
+),
+kept1 AS NOT MATERIALIZED (
+  SELECT c.*, node_cutoff <= 0 OR abs(cum) >= node_cutoff AS kept FROM cut c
+),
+-- (one window partitioning per step: SQLite pushes a constraint into a step
+-- only through the partitioning of its windows when they all agree)
+counted AS NOT MATERIALIZED (
+  SELECT k.*, sum(NOT kept) OVER w AS dropped_nodes, sum(kept) OVER w AS orig_count
+  FROM kept1 k WINDOW w AS (PARTITION BY profile_id, options)
+),
+ordered AS NOT MATERIALIZED (
+  SELECT k.*,
+         row_number() OVER (PARTITION BY profile_id, options, kept
+                            ORDER BY CASE WHEN cum_sort THEN abs(cum) ELSE abs(flat) END DESC, name,
+                                     CASE WHEN cum_sort THEN abs(flat) ELSE abs(cum) END DESC, sort_key) - 1 AS rank
+  FROM counted k
+),
+shown AS NOT MATERIALIZED (
+  SELECT * FROM ordered WHERE kept AND (nodecount <= 0 OR rank < nodecount)
+),
+sums AS NOT MATERIALIZED (
+  SELECT s.*,
+         sum(flat_v) OVER (PARTITION BY profile_id, options ORDER BY rank ROWS UNBOUNDED PRECEDING) AS running,
+         sum(flat_v) OVER w AS flat_sum,
+         count(*) OVER w AS shown_count,
+         -- selectOutputUnit's smallest value: |flat|, or |cum| when flat is 0.
+         min(nullif(CASE WHEN flat_v <> 0 THEN abs(flat_v) ELSE abs(cum_v) END, 0)) OVER w AS min_value
+  FROM shown s WINDOW w AS (PARTITION BY profile_id, options)
+),
+unit AS NOT MATERIALIZED (
+  SELECT s.*, @select_output_unit_full(output_unit, 1, sample_unit, coalesce(min_value, 0), total, 1.0, 0) AS out_unit
+  FROM sums s
+),
+-- -top's inline label comes from the edges into the node of the graph it
+-- prints: pprof rebuilds them from the samples with only the shown nodes
+-- (an edge may jump over dropped ones), then drops edges below the edge
+-- cutoff. Per stack of pprof_node_stacks: each shown frame's caller is the
+-- next shown frame towards the root; an edge counts once per stack, with
+-- the flags of its occurrence nearest the root; no edge joins a node to itself.
+frames AS NOT MATERIALIZED (
+  SELECT u.profile_id, u.options, u.edge_cutoff, f.stack_id, f.depth, f.node_id, f.is_inline, f.value
+  FROM unit u
+  JOIN pprof_node_stacks f ON f.profile_id = u.profile_id AND f.granularity = u.granularity
+                          AND f.inlines = u.inlines AND f.sample_type = u.sample_type AND f.node_id = u.node_id
+),
+links AS NOT MATERIALIZED (
+  SELECT profile_id, options, edge_cutoff, stack_id, depth, node_id AS callee, is_inline, value,
+         lead(node_id) OVER (PARTITION BY profile_id, options, stack_id ORDER BY depth) AS caller
+  FROM frames
+),
+firsts AS NOT MATERIALIZED (
+  SELECT l.*, row_number() OVER (PARTITION BY profile_id, options, stack_id, caller, callee ORDER BY depth DESC) AS nth
+  FROM links l WHERE caller IS NOT NULL AND caller <> callee
+),
+edges AS NOT MATERIALIZED (
+  SELECT profile_id, options, caller, callee, edge_cutoff,
+         sum(value) OVER (PARTITION BY profile_id, options, caller, callee) AS weight,
+         min(is_inline) OVER (PARTITION BY profile_id, options, caller, callee) AS all_inline,
+         row_number() OVER (PARTITION BY profile_id, options, caller, callee) AS one
+  FROM firsts WHERE nth = 1
+),
+labels AS NOT MATERIALIZED (
+  SELECT profile_id, options, callee,
+         max(all_inline) OVER w AS some_inline, min(all_inline) OVER w AS only_inline,
+         row_number() OVER w AS one
+  FROM edges WHERE one = 1 AND abs(weight) >= edge_cutoff
+  WINDOW w AS (PARTITION BY profile_id, options, callee)
+),
+-- The shown nodes with their labels.
+labelled AS NOT MATERIALIZED (
+  SELECT u.*,
+         CASE WHEN l.callee IS NULL OR NOT l.some_inline THEN '' WHEN l.only_inline THEN '(inline)'
+              ELSE '(partial-inline)' END AS inline_label
+  FROM unit u LEFT JOIN labels l
+    ON l.profile_id = u.profile_id AND l.options = u.options AND l.callee = u.node_id AND l.one = 1
+),
+text1 AS NOT MATERIALIZED (
+  SELECT l.*, @scaled_label(flat_v, sample_unit, out_unit) AS flat_text FROM labelled l
+),
+text2 AS NOT MATERIALIZED (
+  SELECT t.*, @scaled_label(cum_v, sample_unit, out_unit) AS cum_text FROM text1 t
+),
+text3 AS NOT MATERIALIZED (
+  SELECT t.*, @percentage(flat_v, total) AS flat_pct FROM text2 t
+),
+text4 AS NOT MATERIALIZED (
+  SELECT t.*, @percentage(running, total) AS sum_pct FROM text3 t
+)
+SELECT t.*, @percentage(cum_v, total) AS cum_pct FROM text4 t;
+
+DROP VIEW IF EXISTS temp.pprof_top;
+CREATE TEMP VIEW pprof_top(
+  -- The profile (pprof_load's id).
+  profile_id,
+  -- pprof's report flags, e.g. '-cum -lines' ('' for the defaults).
+  options,
+  -- 0-based position in the report.
+  rank,
+  -- The node's name as pprof prints it.
+  name,
+  -- The flat value, and as pprof prints it, and its share of the total.
+  flat, flat_text, flat_pct,
+  -- Running share of flat, in report order (sum%).
+  sum_pct,
+  -- The cumulative value, as pprof prints it, and its share.
+  cum, cum_text, cum_pct,
+  -- '(inline)' or '(partial-inline)' when callers inlined this node, else ''.
+  inline_label,
+  -- The report's sample type, e.g. inuse_space (mean_... with -mean).
+  sample_type
+) AS
+SELECT profile_id, options, rank, name, flat_v, flat_text, flat_pct, sum_pct, cum_v, cum_text, cum_pct,
+       inline_label, CASE WHEN mean THEN 'mean_' ELSE '' END || sample_type
+FROM pprof_top_graph;
+
+DROP VIEW IF EXISTS temp.pprof_top_text;
+CREATE TEMP VIEW pprof_top_text(
+  -- The profile (pprof_load's id).
+  profile_id,
+  -- pprof's report flags ('' for the defaults).
+  options,
+  -- Order of the lines.
+  line_no,
+  -- One line of the report, as `go tool pprof -top` prints it.
+  text
+) AS
+WITH
+-- The report's figures, from its first node (every node carries them).
+stats AS NOT MATERIALIZED (
+  SELECT profile_id, options, sample_unit, out_unit, total, flat_sum, dropped_nodes, orig_count, shown_count,
+         nodefraction
+  FROM pprof_top_graph WHERE rank = 0
+),
+stat1 AS NOT MATERIALIZED (
+  SELECT s.*, @scaled_label(flat_sum, sample_unit, out_unit) AS flat_sum_text FROM stats s
+),
+stat2 AS NOT MATERIALIZED (
+  SELECT s.*, @scaled_label(total, sample_unit, out_unit) AS total_text FROM stat1 s
+),
+stat3 AS NOT MATERIALIZED (
+  SELECT s.*, ltrim(@percentage(flat_sum, total)) AS flat_sum_pct FROM stat2 s
+),
+stat4 AS NOT MATERIALIZED (
+  SELECT s.*, @scaled_label(abs(@go_int64(total * nodefraction)), sample_unit, out_unit) AS cutoff_text FROM stat3 s
+)
+-- The profile's header; its Duration: line in the report's unit.
+SELECT h.profile_id, h.options, h.line_no,
+       CASE WHEN h.total IS NULL THEN h.text
+            ELSE 'Duration: ' || h.duration_label || ', Total samples = ' || s.total_text || ' ' || h.duration_ratio END
+FROM pprof_report_header h JOIN stat4 s ON s.profile_id = h.profile_id AND s.options = h.options
+WHERE h.report = 'top'
+UNION ALL
+SELECT profile_id, options, 999903,
+       'Showing nodes accounting for ' || flat_sum_text || ', ' || flat_sum_pct || ' of ' || total_text || ' total'
+FROM stat4
+UNION ALL
+SELECT profile_id, options, 999904,
+       'Dropped ' || dropped_nodes || ' node' || CASE WHEN dropped_nodes > 1 THEN 's' ELSE '' END
+       || ' (cum <= ' || cutoff_text || ')'
+FROM stat4 WHERE total <> 0 AND dropped_nodes > 0
+UNION ALL
+SELECT profile_id, options, 999905, 'Showing top ' || shown_count || ' nodes out of ' || orig_count
+FROM stat4 WHERE total <> 0 AND shown_count < orig_count
+UNION ALL
+SELECT profile_id, options, 1000000, '      flat  flat%   sum%        cum   cum%'
+FROM stat4
+UNION ALL
+SELECT profile_id, options, 1000001 + rank,
+       -- Built with || rather than printf's %s, which stops at a NUL byte: names
+       -- and units are profile strings of any bytes, printed whole as pprof does.
+       -- Widths count characters, as Go's %10s counts runes (bytes after a NUL).
+       printf('%*s', max(0, 10 - CASE WHEN instr(CAST(flat_text AS BLOB), x'00') THEN length(CAST(flat_text AS BLOB)) ELSE length(flat_text) END), '') || flat_text || ' ' || flat_pct || ' ' || sum_pct || ' ' ||
+       printf('%*s', max(0, 10 - CASE WHEN instr(CAST(cum_text AS BLOB), x'00') THEN length(CAST(cum_text AS BLOB)) ELSE length(cum_text) END), '') || cum_text || ' ' || cum_pct || '  ' || name ||
+       CASE WHEN inline_label = '' THEN '' ELSE ' ' || inline_label END
+FROM pprof_top_graph;
