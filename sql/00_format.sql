@@ -70,6 +70,11 @@
 --   @go_int64(real)                  Go's int64(f) on amd64 (out of range or NaN: INT64_MIN)
 --   @duration_ratio(total, sample_unit, duration_nanos)  '(142.30%)' of the Duration: header, or ''
 --   @format_fixed2(real)             Go's fmt.Sprintf("%.2f", f), exact
+--   @format_fixed1(real)             Go's fmt.Sprintf("%.1f", f), exact
+--   @tag_label(value, from_unit, to_unit)    -tags' values: Scale, then "%.1f" and the unit: '2.2s'
+--   @clean_path(path)                Go's filepath.Clean: '/src/./a//b.go' -> '/src/a/b.go'
+--   @go_duration(nanos)              Go's time.Duration.String(): '1.644453071s', '4h35m0s'
+--   @go_time(nanos)                  Go's time.Time.String() in the local zone (see its zone caveat)
 
 
 -- ---------------------------------------------------------------- units
@@ -474,4 +479,118 @@ coalesce(@unit_family(@unit($u)) = 's', 0)
   pf_int AS (SELECT pf_nu, pf_nx, @go_int64(pf_nx) AS pf_n, pf_d FROM pf_ns LIMIT -1 OFFSET 0)
  SELECT CASE WHEN pf_nu IS NOT 'ns' OR pf_nx = 0 THEN '' ELSE '(' || @percentage(pf_n, pf_d) || ')' END
  FROM pf_int)
+-- @end
+
+
+-- ---------------------------------------------------------------- Go's time and duration
+
+-- The digits after the point of Go's time formats: '.ddd' for frac (0 <=
+-- frac < 10^digits) written with `digits` digits, trailing zeros dropped;
+-- '' when frac is 0 (time.fmtFrac and the .999999999 layout element).
+-- @define go_fraction(frac, digits)
+(SELECT CASE WHEN pf_fr = 0 THEN '' ELSE '.' || rtrim(printf('%0*d', pf_dg, pf_fr), '0') END
+ FROM (SELECT $frac AS pf_fr, $digits AS pf_dg))
+-- @end
+
+-- Go's time.Duration.String(): '1.644453071s', '4h35m0s', '1.5µs' (U+00B5),
+-- '0s'. pprof's -raw prints its first four characters (%.4v). INT64_MIN,
+-- which has no int64 negation, is written out.
+-- @define go_duration(d)
+(WITH pf_in AS (SELECT $d AS pf_d LIMIT -1 OFFSET 0),
+  pf_abs AS (SELECT pf_d, CASE WHEN pf_d < 0 THEN -pf_d ELSE pf_d END AS pf_u
+             FROM pf_in WHERE pf_d IS NOT NULL AND pf_d <> -9223372036854775807 - 1 LIMIT -1 OFFSET 0)
+ SELECT CASE WHEN pf_d = 0 THEN '0s' ELSE
+          CASE WHEN pf_d < 0 THEN '-' ELSE '' END ||
+          CASE WHEN pf_u < 1000 THEN pf_u || 'ns'
+               WHEN pf_u < 1000000 THEN (pf_u / 1000) || @go_fraction(pf_u % 1000, 3) || 'µs'
+               WHEN pf_u < 1000000000 THEN (pf_u / 1000000) || @go_fraction(pf_u % 1000000, 6) || 'ms'
+               ELSE CASE WHEN pf_u >= 3600000000000 THEN (pf_u / 3600000000000) || 'h' ELSE '' END
+                    || CASE WHEN pf_u >= 60000000000 THEN (pf_u / 60000000000 % 60) || 'm' ELSE '' END
+                    || (pf_u / 1000000000 % 60) || @go_fraction(pf_u % 1000000000, 9) || 's' END
+        END
+ FROM pf_abs
+ UNION ALL
+ SELECT '-2562047h47m16.854775808s' FROM pf_in WHERE pf_d = -9223372036854775807 - 1)
+-- @end
+
+-- Go's time.Time.String() of time.Unix(0, nanos), in the local time zone:
+-- '2017-02-17 17:15:31.621578004 +0000 UTC' (layout 2006-01-02
+-- 15:04:05.999999999 -0700 MST). SQLite knows the local offset ('localtime')
+-- but not the zone's abbreviation: it is 'UTC' at offset 0, else the offset
+-- in Go's form for zones without one ('+01', '-0330'), where Go would print a
+-- named zone's abbreviation (CET). NULL outside SQLite's dates (years 0 to 9999).
+-- @define go_time(nanos)
+(WITH pf_in AS (SELECT $nanos AS pf_n LIMIT -1 OFFSET 0),
+  -- Floor division: the fraction printed is always the positive part.
+  -- (pf_s * 10^9 could overflow: the fraction is taken from the remainder.)
+  pf_sec AS (SELECT pf_n / 1000000000 - (pf_n % 1000000000 < 0) AS pf_s,
+                    pf_n % 1000000000 + CASE WHEN pf_n % 1000000000 < 0 THEN 1000000000 ELSE 0 END AS pf_f
+             FROM pf_in LIMIT -1 OFFSET 0),
+  pf_local AS (SELECT pf_s, pf_f, datetime(pf_s, 'unixepoch', 'localtime') AS pf_l FROM pf_sec LIMIT -1 OFFSET 0),
+  pf_off AS (SELECT pf_l, pf_f, CAST(strftime('%s', pf_l) AS INTEGER) - pf_s AS pf_o FROM pf_local LIMIT -1 OFFSET 0)
+ SELECT pf_l || @go_fraction(pf_f, 9) || ' '
+        || CASE WHEN pf_o < 0 THEN '-' ELSE '+' END || printf('%02d%02d', abs(pf_o) / 3600, abs(pf_o) / 60 % 60) || ' '
+        || CASE WHEN pf_o = 0 THEN 'UTC'
+                ELSE CASE WHEN pf_o < 0 THEN '-' ELSE '+' END || printf('%02d', abs(pf_o) / 3600)
+                     || CASE WHEN abs(pf_o) % 3600 = 0 THEN '' ELSE printf('%02d', abs(pf_o) / 60 % 60) END END
+ FROM pf_off)
+-- @end
+
+-- Go's fmt.Sprintf("%.1f", f), exact (what -tags prints), as @format_fixed2
+-- with tenths: fast path away from ties, else @fixed1 on the exact value.
+-- @define format_fixed1(x)
+(WITH pf_in AS (SELECT $x AS pf_x LIMIT -1 OFFSET 0),
+  pf_abs AS (SELECT pf_x, abs(pf_x) AS pf_a, abs(pf_x) * 10 AS pf_m FROM pf_in WHERE pf_x IS NOT NULL LIMIT -1 OFFSET 0),
+  pf_fast AS (SELECT pf_x, pf_a,
+                     CASE WHEN pf_a < 8796093022208 AND abs(pf_m - CAST(pf_m AS INTEGER) - 0.5) > pf_m / 4503599627370496
+                          THEN CAST(pf_m AS INTEGER) + (pf_m - CAST(pf_m AS INTEGER) > 0.5) END AS pf_n
+              FROM pf_abs LIMIT -1 OFFSET 0)
+ SELECT CASE WHEN pf_x < 0 THEN '-' ELSE '' END
+        || CASE WHEN pf_n IS NOT NULL THEN (pf_n / 10) || '.' || (pf_n % 10)
+                WHEN pf_a < 0.00390625 THEN '0.0'                     -- below 2^-8: rounds to 0
+                WHEN pf_a < 9007199254740992 THEN @fixed1(pf_a)         -- below 2^53
+                WHEN pf_a < 4611686018427387904 * 2.0 THEN CAST(CAST(pf_a AS INTEGER) AS TEXT) || '.0'
+                ELSE @big_integer_text(pf_a) || '.0' END               -- 2^63 and more
+ FROM pf_fast)
+-- @end
+
+-- %.1f of a REAL a in [2^-8, 2^53), as @fixed2 with 10 for 100.
+-- @define fixed1(a)
+(WITH
+  pf_ig AS (SELECT CAST($a AS INTEGER) AS pf_i, CAST(($a - CAST($a AS INTEGER)) * (1 << 60) AS INTEGER) AS pf_g LIMIT -1 OFFSET 0),
+  pf_t AS (SELECT pf_i, (pf_g >> 30) * 10 + (((pf_g & 1073741823) * 10) >> 30) AS pf_t,
+                  ((pf_g & 1073741823) * 10) & 1073741823 AS pf_low FROM pf_ig LIMIT -1 OFFSET 0),
+  pf_qr AS (SELECT pf_i, pf_t >> 30 AS pf_q, ((pf_t & 1073741823) << 30) | pf_low AS pf_r FROM pf_t LIMIT -1 OFFSET 0),
+  pf_n AS (SELECT pf_i * 10 + pf_q + (pf_r > (1 << 59) OR (pf_r = (1 << 59) AND pf_q % 2 = 1)) AS pf_n FROM pf_qr LIMIT -1 OFFSET 0)
+ SELECT (pf_n / 10) || '.' || (pf_n % 10) FROM pf_n)
+-- @end
+
+-- What -tags prints for a value: measurement.Scale, then "%.1f" and the
+-- unit ('2.2s', '190.0ms', '0.0B', '3.0').
+-- @define tag_label(value, from_unit, to_unit)
+@with_scaled($value, $from_unit, $to_unit, @format_fixed1(pf_x) || pf_unit)
+-- @end
+
+-- Go's filepath.Clean on a Unix path: '//' and '.' elements dropped, an
+-- element followed by '..' removed with it ('..' kept at the start of a
+-- relative path, dropped at the root), no trailing '/', '.' for nothing.
+-- One element per step of a recursive CTE; `out` holds the kept elements
+-- joined by '/' (rtrim(out, <out without '/'>) is out up to its last '/').
+-- @define clean_path(p)
+(WITH RECURSIVE
+  pf_in AS (SELECT $p AS pf_p LIMIT -1 OFFSET 0),
+  pf_walk(rooted, rest, out) AS (
+    SELECT substr(pf_p, 1, 1) = '/', CASE WHEN substr(pf_p, 1, 1) = '/' THEN substr(pf_p, 2) ELSE pf_p END, ''
+    FROM pf_in WHERE pf_p IS NOT NULL
+    UNION ALL
+    SELECT rooted, substr(rest, instr(rest || '/', '/') + 1),
+           CASE WHEN substr(rest, 1, instr(rest || '/', '/') - 1) IN ('', '.') THEN out
+                WHEN substr(rest, 1, instr(rest || '/', '/') - 1) = '..' THEN
+                  CASE WHEN out <> '' AND substr(out, length(rtrim(out, replace(out, '/', ''))) + 1) <> '..'
+                         THEN rtrim(rtrim(out, replace(out, '/', '')), '/')
+                       WHEN rooted THEN out
+                       ELSE out || CASE WHEN out = '' THEN '' ELSE '/' END || '..' END
+                ELSE out || CASE WHEN out = '' THEN '' ELSE '/' END || substr(rest, 1, instr(rest || '/', '/') - 1) END
+    FROM pf_walk WHERE rest <> '')
+ SELECT CASE WHEN rooted THEN '/' || out WHEN out = '' THEN '.' ELSE out END FROM pf_walk WHERE rest = '')
 -- @end

@@ -19,19 +19,16 @@
 -- drop_frames and the filters (-focus, -tagfocus, ...); pprof_prepare makes
 -- that profile, and the views are byte-exact on it.
 --
--- Both views are computed in C++ (extension/src/tables/traces_table.cc:
--- pprof_traces_frames and pprof_traces_blocks), from profiles in memory
--- (pprof_load, pprof_prepare), so that a report of millions of lines is
--- produced at the speed of writing it, in little memory.
---
+-- Both views are plain SQL over the profile's tables (pprof_samples,
+-- pprof_stacks, pprof_lines, pprof_locations, pprof_mappings, pprof_labels),
+-- so they also read a database made by pprof_import with no extension.
+
 -- pprof_traces has one row per frame of each printed sample;
 -- pprof_traces_text the report's text in blocks: one row per header line,
 -- one row per printed sample holding its whole block (the separator, the
 -- label lines and the frame lines, joined by '\n', with no final newline),
 -- and the closing separator. Printing each row's text followed by a newline,
--- in line_no order, gives exactly what `go tool pprof -traces` prints; a
--- plain scan (no ORDER BY) already returns the rows in that order, so the
--- report can be streamed without sorting it:
+-- in line_no order, gives exactly what `go tool pprof -traces` prints:
 --   SELECT sample_id, value, name FROM pprof_traces
 --   WHERE profile_id = 1 AND options = '' AND depth = 0 ORDER BY value DESC LIMIT 10;
 --   SELECT text FROM pprof_traces_text WHERE profile_id = 1 AND options = '' ORDER BY line_no;
@@ -99,14 +96,88 @@ CREATE TEMP VIEW pprof_traces(
   value_text,
   -- Position of the frame: 0 is the leaf.
   depth,
-  -- The frame's name as pprof prints it at the report's granularity
-  -- (pprof_node_name): 'main.f', 'main.f a.go:12', '[binary]', '<unknown>'.
+  -- The frame's name as pprof prints it at the report's granularity:
+  -- 'main.f', 'main.f a.go:12', '[binary]', '<unknown>'.
   name,
   -- 1 if the frame was inlined into the next one (printed with " (inline)").
   is_inline
 ) AS
-SELECT profile_id, options, sample_id, value, value_text, depth, name, is_inline
-FROM pprof_traces_frames;
+WITH
+-- The selected value of each sample with a stack, divided as -mean asks
+-- (by value 0 when that is not 0), then as -divide_by asks for printing.
+vals AS (
+  SELECT r.profile_id, r.options, s.sample_id, r.sample_unit, r.output_unit, r.ratio, r.granularity, r.noinlines,
+         CASE WHEN r.mean AND coalesce(d.value, 0) <> 0 THEN s.value / d.value ELSE s.value END AS value
+  FROM _pprof_selection r
+  JOIN pprof_samples s ON s.profile_id = r.profile_id AND s.sample_index = r.sample_index
+  LEFT JOIN pprof_samples d ON r.mean AND d.profile_id = s.profile_id AND d.sample_id = s.sample_id AND d.sample_index = 0
+  WHERE r.report = 'traces' AND s.stack_depth > 0
+),
+ratioed AS (
+  SELECT profile_id, options, sample_id, sample_unit, output_unit, granularity, noinlines, value,
+         @apply_ratio(value, ratio) AS printed
+  FROM vals
+),
+-- Every location line once (MATERIALIZED: a sample's frames then cost a
+-- lookup in this, not three in the tables, which dominate for millions of
+-- frames): the function name, the file as nodeInfo keeps it
+-- (filepath.Clean'ed, in SQL only for the names that need it; not
+-- -trim_path'ed), the line, the address and the mapping file's base name. A
+-- location without lines has one unnamed line.
+location_lines AS MATERIALIZED (
+  SELECT loc.profile_id, loc.location_id, coalesce(n.line_index, 0) AS line_index,
+         coalesce(n.line_index, 0) = max(loc.line_count - 1, 0) AS is_last,
+         coalesce(n.is_inline, 0) AS is_inline, n.function_id IS NOT NULL AS has_function,
+         coalesce(n.function_name, '') AS fn,
+         CASE WHEN coalesce(n.filename, '') = '' OR NOT (n.filename GLOB '*//*' OR n.filename GLOB '*/'
+                   OR n.filename GLOB '.' OR n.filename GLOB '..' OR n.filename GLOB './*' OR n.filename GLOB '../*'
+                   OR n.filename GLOB '*/.' OR n.filename GLOB '*/..' OR n.filename GLOB '*/./*' OR n.filename GLOB '*/../*')
+              THEN coalesce(n.filename, '') ELSE @clean_path(n.filename) END AS file,
+         coalesce(n.line, 0) AS line, loc.address,
+         CASE WHEN coalesce(m.filename, '') = '' THEN ''
+              WHEN rtrim(m.filename, '/') = '' THEN '/'
+              ELSE substr(rtrim(m.filename, '/'),
+                          length(rtrim(rtrim(m.filename, '/'), replace(rtrim(m.filename, '/'), '/', ''))) + 1) END AS objbase
+  FROM pprof_locations loc
+  LEFT JOIN pprof_lines n ON n.profile_id = loc.profile_id AND n.location_id = loc.location_id
+  LEFT JOIN pprof_mappings m ON m.profile_id = loc.profile_id AND m.mapping_id = loc.mapping_id
+),
+-- Each frame of each sample: its location's lines, the leaf's first, only
+-- the last line (the caller) with -noinlines. What Profile.Aggregate keeps
+-- at the granularity: the function name (not with -files), the file (not
+-- with -functions), the line (-lines, -addresses), the address (-addresses).
+cleaned AS (
+  SELECT v.profile_id, v.options, v.sample_id, v.value, st.depth, l.line_index, l.objbase,
+         -- The printed value, formatted for the leaf frame only (a macro per
+         -- frame would cost more than the rest of the view).
+         CASE WHEN st.depth = 0 AND (l.line_index = 0 OR v.noinlines)
+              THEN @scaled_label(v.printed, v.sample_unit, v.output_unit) END AS leaf_text,
+         CASE WHEN v.noinlines THEN 0 ELSE l.is_inline END AS is_inline,
+         CASE WHEN v.granularity = 'addresses' THEN l.address ELSE 0 END AS address,
+         CASE WHEN l.has_function AND v.granularity <> 'files' THEN l.fn ELSE '' END AS fn,
+         CASE WHEN l.has_function AND v.granularity <> 'functions' THEN l.file ELSE '' END AS file,
+         CASE WHEN l.has_function AND v.granularity IN ('lines', 'addresses') THEN l.line ELSE 0 END AS line
+  FROM ratioed v
+  JOIN pprof_stacks st ON st.profile_id = v.profile_id AND st.sample_id = v.sample_id
+  JOIN location_lines l ON l.profile_id = st.profile_id AND l.location_id = st.location_id
+  WHERE NOT v.noinlines OR l.is_last
+)
+-- NodeInfo.NameComponents joined by spaces: the address ("%016x"), the
+-- function name, then "file:line", else the file, else nothing when there is
+-- a function name, else "[binary]" (the base name of the mapping's file),
+-- else "<unknown>".
+SELECT profile_id, options, sample_id, value, first_value(leaf_text) OVER w, row_number() OVER w - 1,
+       CASE WHEN address <> 0 THEN printf('%016x', address) || ' ' ELSE '' END ||
+       fn ||
+       CASE WHEN line <> 0 THEN CASE WHEN fn <> '' THEN ' ' ELSE '' END || file || ':' || line
+            WHEN file <> '' THEN CASE WHEN fn <> '' THEN ' ' ELSE '' END || file
+            WHEN fn <> '' THEN ''
+            WHEN objbase <> '' THEN '[' || objbase || ']'
+            ELSE '<unknown>' END,
+       is_inline
+FROM cleaned
+WINDOW w AS (PARTITION BY profile_id, options, sample_id ORDER BY depth, line_index
+             ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING);
 
 DROP VIEW IF EXISTS temp.pprof_traces_text;
 CREATE TEMP VIEW pprof_traces_text(
@@ -121,5 +192,80 @@ CREATE TEMP VIEW pprof_traces_text(
   -- closing separator, as `go tool pprof -traces` prints them.
   text
 ) AS
-SELECT profile_id, options, line_no, text
-FROM pprof_traces_blocks;
+WITH
+-- Go's "%10s:  %s" per label key of a sample: the key padded to 10
+-- characters (as Go counts runes; bytes after a NUL, where length() stops),
+-- its values in order joined by spaces: strings as they are, numbers as
+-- measurement.Label prints them in the key's unit.
+label_values AS (
+  SELECT l.profile_id, l.sample_id, l.label_index, l.key, l.str IS NULL AS is_num,
+         coalesce(l.str, @label(l.num, u.unit)) AS v
+  FROM pprof_labels l
+  LEFT JOIN _pprof_label_units u ON l.str IS NULL AND u.profile_id = l.profile_id AND u.key = l.key
+),
+label_keys AS (
+  SELECT profile_id, sample_id, is_num, label_index, min(label_index) OVER k AS first_index, key,
+         group_concat(v, ' ') OVER (k ORDER BY label_index ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS vs
+  FROM label_values
+  WINDOW k AS (PARTITION BY profile_id, sample_id, is_num, key)
+),
+label_lines AS (
+  SELECT profile_id, sample_id, is_num,
+         printf('%*s', max(0, 10 - CASE WHEN instr(CAST(key AS BLOB), x'00') THEN length(CAST(key AS BLOB)) ELSE length(key) END), '')
+           || key || ':  ' || vs AS line
+  FROM label_keys WHERE label_index = first_index
+),
+-- The samples -traces prints (those with a stack), per profile and options.
+printed AS NOT MATERIALIZED (
+  SELECT r.profile_id, r.options, s.sample_id
+  FROM _pprof_selection r
+  JOIN pprof_samples s ON s.profile_id = r.profile_id AND s.sample_index = r.sample_index
+  WHERE r.report = 'traces' AND s.stack_depth > 0
+),
+-- The pieces of each sample's block: the separator, the string labels'
+-- lines sorted, the numeric labels' lines sorted, then the frames.
+pieces AS (
+  SELECT profile_id, options, sample_id, 0 AS part, '' AS k, 0 AS depth,
+         '-----------+-------------------------------------------------------' AS piece
+  FROM printed
+  UNION ALL
+  SELECT p.profile_id, p.options, p.sample_id, 1 + l.is_num, l.line, 0, l.line
+  FROM printed p JOIN label_lines l ON l.profile_id = p.profile_id AND l.sample_id = p.sample_id
+  UNION ALL
+  SELECT profile_id, options, sample_id, 3, '', depth,
+         printf('%10s', CASE WHEN depth = 0 THEN value_text ELSE '' END) || '   ' || name
+           || CASE WHEN is_inline THEN ' (inline)' ELSE '' END
+  FROM pprof_traces
+),
+blocks AS (
+  SELECT profile_id, options, sample_id, part,
+         group_concat(piece, char(10)) OVER (PARTITION BY profile_id, options, sample_id ORDER BY part, k, depth
+                                             ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS text
+  FROM pieces
+),
+-- (NOT MATERIALIZED: used twice, and the users' constraint on options must
+-- reach pprof_report_labels in both.)
+header AS NOT MATERIALIZED (
+  SELECT profile_id, options, line_no, text FROM pprof_report_labels WHERE report = 'traces'
+),
+counts AS NOT MATERIALIZED (
+  SELECT r.profile_id, r.options,
+         (SELECT count(*) FROM header h WHERE h.profile_id = r.profile_id AND h.options = r.options) AS header_lines,
+         (SELECT count(*) FROM pprof_samples s
+          WHERE s.profile_id = r.profile_id AND s.sample_index = r.sample_index AND s.stack_depth > 0) AS samples
+  FROM _pprof_selection r WHERE r.report = 'traces'
+),
+-- Compound arms with window functions would stop the users' constraints at
+-- the UNION ALL, so the blocks are numbered first.
+numbered AS (
+  SELECT profile_id, options, text,
+         row_number() OVER (PARTITION BY profile_id, options ORDER BY sample_id) - 1 AS n
+  FROM blocks WHERE part = 0
+)
+SELECT profile_id, options, line_no, text FROM header
+UNION ALL
+SELECT b.profile_id, b.options, c.header_lines + b.n, b.text
+FROM numbered b JOIN counts c ON c.profile_id = b.profile_id AND c.options = b.options
+UNION ALL
+SELECT profile_id, options, header_lines + samples, '-----------+-------------------------------------------------------'
+FROM counts;

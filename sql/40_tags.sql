@@ -46,31 +46,39 @@ CREATE TEMP VIEW pprof_tags(
   -- Sum of weight over the key's values, and as -tags prints it.
   key_total, key_total_text
 ) AS
-SELECT profile_id, options, key, key_rank, value, position, weight,
-       pprof_format_scaled(weight, sample_unit, output_unit, 1),
-       pprof_percentage(weight, key_total),
-       key_total, pprof_format_scaled(key_total, sample_unit, output_unit, 1)
-FROM (
-  -- Every window has the same PARTITION BY, so that constraints on
-  -- profile_id and options are pushed down through it.
-  SELECT r.profile_id, r.options, l.key,
-         coalesce(l.str, pprof_format(l.num, u.unit, r.output_unit)) AS value,
-         sum(s.value) AS weight,
-         r.sample_unit, r.output_unit,
-         sum(sum(s.value)) OVER (PARTITION BY r.profile_id, r.options ORDER BY l.key
-                                 RANGE BETWEEN CURRENT ROW AND CURRENT ROW) AS key_total,
-         dense_rank() OVER (PARTITION BY r.profile_id, r.options ORDER BY l.key) - 1 AS key_rank,
-         row_number() OVER (PARTITION BY r.profile_id, r.options
-                            ORDER BY l.key, abs(sum(s.value)) DESC,
-                                     coalesce(l.str, pprof_format(l.num, u.unit, r.output_unit)))
-           - rank() OVER (PARTITION BY r.profile_id, r.options ORDER BY l.key) AS position
+WITH
+-- The selected value of each labelled sample, with the label's value as
+-- printed (numbers in the key's unit, scaled as -unit asks). Samples with an
+-- empty stack are left out, as pprof does.
+tagged AS (
+  SELECT r.profile_id, r.options, r.sample_unit, r.output_unit, l.key, s.value,
+         coalesce(l.str, @scaled_label(l.num, u.unit, r.output_unit)) AS value_text
   FROM _pprof_selection r
   JOIN pprof_samples s ON s.profile_id = r.profile_id AND s.sample_index = r.sample_index
   JOIN pprof_labels l ON l.profile_id = s.profile_id AND l.sample_id = s.sample_id
   LEFT JOIN _pprof_label_units u ON l.str IS NULL AND u.profile_id = l.profile_id AND u.key = l.key
   WHERE r.report = 'tags' AND s.stack_depth > 0
-  GROUP BY r.profile_id, r.options, l.key, 4
-);
+),
+weights AS (
+  SELECT profile_id, options, sample_unit, output_unit, key, value_text, sum(value) AS weight
+  FROM tagged GROUP BY profile_id, options, key, value_text
+),
+-- Every window has the same PARTITION BY, so that constraints on
+-- profile_id and options are pushed down through it.
+ranked AS (
+  SELECT profile_id, options, sample_unit, output_unit, key, value_text, weight,
+         sum(weight) OVER (PARTITION BY profile_id, options ORDER BY key
+                           RANGE BETWEEN CURRENT ROW AND CURRENT ROW) AS key_total,
+         dense_rank() OVER (PARTITION BY profile_id, options ORDER BY key) - 1 AS key_rank,
+         row_number() OVER (PARTITION BY profile_id, options ORDER BY key, abs(weight) DESC, value_text)
+           - rank() OVER (PARTITION BY profile_id, options ORDER BY key) AS position
+  FROM weights
+)
+SELECT profile_id, options, key, key_rank, value_text, position, weight,
+       @tag_label(weight, sample_unit, output_unit),
+       @percentage(weight, key_total),
+       key_total, @tag_label(key_total, sample_unit, output_unit)
+FROM ranked;
 
 -- line_no orders the lines but is sparse: key k's block starts at
 -- k * 4194304 (its "key: Total" line), then its values, then an empty line.

@@ -21,6 +21,8 @@
 -- pprof_prepare creates while this view is being read is not seen by it):
 --   SELECT pprof_prepare(1);  -- say it returns 2
 --   SELECT text FROM pprof_raw_text WHERE profile_id = 2 ORDER BY line_no;
+-- Plain SQL (sql/00_format.sql's @go_time and @go_duration for the Time: and
+-- Duration: lines), so it reads an imported database with no extension too.
 -- On a file that this clean-up leaves as it is (samples distinct and nonzero,
 -- location and mapping ids in first-use order, every mapping used, nothing
 -- for drop_frames to remove), the file's own id gives the same text.
@@ -100,9 +102,9 @@ lines(profile_id, section, item, sub, text) AS (
   UNION ALL
   SELECT profile_id, 2, 0, 0, 'Period: ' || period FROM pprof_profiles
   UNION ALL
-  SELECT profile_id, 3, 0, 0, 'Time: ' || pprof_go_time(time_nanos) FROM pprof_profiles WHERE time_nanos <> 0
+  SELECT profile_id, 3, 0, 0, 'Time: ' || @go_time(time_nanos) FROM pprof_profiles WHERE time_nanos <> 0
   UNION ALL
-  SELECT profile_id, 4, 0, 0, 'Duration: ' || substr(pprof_go_duration(duration_nanos), 1, 4)
+  SELECT profile_id, 4, 0, 0, 'Duration: ' || substr(@go_duration(duration_nanos), 1, 4)
   FROM pprof_profiles WHERE duration_nanos <> 0
   UNION ALL
   SELECT profile_id, 5, 0, 0, 'Samples:' FROM pprof_profiles
