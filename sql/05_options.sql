@@ -27,6 +27,16 @@
 -- trims below -nodefraction (0.005 of the total); -peek, -list and -raw
 -- never trim; -list reports lines, -raw addresses with inlines.
 --
+-- Writing a view over pprof_options: SQLite 3.40 must be able to push the
+-- query's `profile_id` and `options` constraints down to pprof_options through
+-- every step, or the view silently reports on the default '' (or on nothing).
+-- Found by testing: make every CTE NOT MATERIALIZED; use windows
+-- (PARTITION BY profile_id, options) instead of GROUP BY, one partitioning per
+-- step; no LEFT JOIN between steps; no recursive CTE; correlated subqueries
+-- on the base tables are fine; a dummy row_number() OVER (PARTITION BY
+-- profile_id, options) keeps SQLite from flattening a step without losing the
+-- constraint. Test every view with a non-default option string.
+--
 -- `error` says what pprof would refuse (a flag it does not know, a sample
 -- type the profile lacks, a profile without sample types), else NULL; the
 -- report views have no rows for such an option string.

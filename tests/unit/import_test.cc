@@ -99,6 +99,19 @@ TEST_F(Import, PlainTablesHoldTheSameRows) {
                   {"-sample_index=inuse_space"}}));
   EXPECT_EQ(plain.Query("SELECT count(*) FROM sqlite_schema WHERE type = 'view' AND name = 'pprof_list_text'"),
             (Rows{{"1"}}));
+  // The option strings the views answer for: the defaults and each of the
+  // heap profile's 4 sample types, each with and without -cum and
+  // -noinlines, at the 5 granularities.
+  EXPECT_EQ(plain.Query("SELECT count(*) FROM pprof_options WHERE profile_id = 1"), (Rows{{"100"}}));
+  // Parsed in plain SQL, no extension.
+  EXPECT_EQ(plain.Query("SELECT sample_type, cum_sort, granularity, inlines FROM pprof_report_options "
+                        "WHERE profile_id = 1 AND options = '-sample_index=alloc_space -cum -lines' AND report = 'top'"),
+            (Rows{{"alloc_space", "1", "lines", "1"}}));
+  // A user's own option string, added with one INSERT.
+  plain.Query("INSERT INTO pprof_options(profile_id, options) VALUES (1, '-nodecount=7 -noinlines')");
+  EXPECT_EQ(plain.Query("SELECT nodecount, inlines FROM pprof_report_options "
+                        "WHERE profile_id = 1 AND options = '-nodecount=7 -noinlines' AND report = 'top'"),
+            (Rows{{"7", "0"}}));
 }
 
 TEST_F(Import, AppendingNeverReusesIds) {

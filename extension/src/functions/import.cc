@@ -39,6 +39,9 @@ constexpr uint64_t kMaxStoredSourceBytes = uint64_t{16} << 20;
 // (every granularity, inlining mode and sample type: what the report views
 // are written over), and the report tables of the default options.
 bool IsStoredCore(const std::string& name) { return name == "pprof_nodes" || name == "pprof_node_edges"; }
+// pprof_options is a real table in an imported database: the option strings
+// the report views answer for (sql/05_options.sql), pre-filled below.
+bool IsOptionsTable(const std::string& name) { return name == "pprof_options"; }
 bool IsStoredReport(const std::string& name) {
   return name == "pprof_graph" || name == "pprof_graph_edges" || name == "pprof_report_labels";
 }
@@ -157,12 +160,14 @@ class Importer {
         {"pprof_labels", "profile_id, sample_id, label_index"},
         {"pprof_nodes", "profile_id, granularity, inlines, sample_type, node_id"},
         {"pprof_node_edges", "profile_id, granularity, inlines, sample_type, caller_id, callee_id"},
+        {"pprof_options", "profile_id, options"},
     };
     for (const TableSpec& t : AllTables()) {
       // pprof_frames is a view, below. Of the computed tables only the report
       // tables are stored (below, for the default options and each sample
       // type); the others (pprof_diff, the traces tables) compute on demand.
-      if (std::string(t.name) == "pprof_frames" || (t.computed && !IsStoredReport(t.name) && !IsStoredCore(t.name))) {
+      if (std::string(t.name) == "pprof_frames" ||
+          (t.computed && !IsStoredReport(t.name) && !IsStoredCore(t.name) && !IsOptionsTable(t.name))) {
         continue;
       }
       auto pk = kPrimaryKeys.find(t.name);
@@ -218,6 +223,37 @@ LEFT JOIN pprof_lines l ON l.profile_id = s.profile_id AND l.location_id = s.loc
       std::string cols = SelectList(t);
       PPROF_RETURN_IF_ERROR(Exec(fmt::format("INSERT INTO main.{0} SELECT {1}{2} FROM {3}{0} WHERE profile_id = {4}",
                                              t.name, new_id, cols, kSrc, lp.id)));
+    }
+    // The option strings the views answer for without an INSERT: pprof's
+    // defaults, and each sample type by name, with -cum, -noinlines and each
+    // granularity (a user adds any other string to pprof_options).
+    {
+      sqlite3_stmt* raw = nullptr;
+      if (sqlite3_prepare_v2(db_.get(), "INSERT OR IGNORE INTO main.pprof_options(profile_id, options) VALUES (?, ?)",
+                             -1, &raw, nullptr) != SQLITE_OK) {
+        return Error("pprof_options");
+      }
+      StmtPtr insert(raw);
+      std::vector<std::string> types = {""};
+      for (const ValueType& vt : lp.profile->sample_types) {
+        types.push_back("-sample_index=" + std::string(lp.profile->str(vt.type)));
+      }
+      for (const std::string& type : types) {
+        for (const char* sort : {"", "-cum"}) {
+          for (const char* inl : {"", "-noinlines"}) {
+            for (const char* gran : {"", "-lines", "-files", "-addresses", "-filefunctions"}) {
+              std::string o;
+              for (const std::string& w : {type, std::string(sort), std::string(inl), std::string(gran)}) {
+                if (!w.empty()) o += (o.empty() ? "" : " ") + w;
+              }
+              sqlite3_bind_int64(insert.get(), 1, new_id);
+              BindName(insert.get(), 2, o);
+              if (sqlite3_step(insert.get()) != SQLITE_DONE) return Error("pprof_options");
+              sqlite3_reset(insert.get());
+            }
+          }
+        }
+      }
     }
     // The reports: the default, and each sample type by name.
     std::vector<std::string> options = {""};
