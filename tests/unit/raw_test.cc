@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "profile.pb.h"
+#include "corpus_goldens.h"
 #include "test_util.h"
 
 namespace {
@@ -74,22 +75,6 @@ std::string FirstDifference(const std::string& got, const std::string& want) {
   return "got " + std::to_string(g.size()) + " lines, want " + std::to_string(w.size());
 }
 
-// profile.proto, decided from the bytes (MANIFEST.tsv's `format` column is
-// not reliable): gzip, or binary that is not a legacy CPU profile.
-bool LooksLikeProto(const std::string& path) {
-  std::string bytes = ReadAll(path);
-  if (bytes.size() >= 2 && static_cast<unsigned char>(bytes[0]) == 0x1f &&
-      static_cast<unsigned char>(bytes[1]) == 0x8b) {
-    return true;
-  }
-  if (bytes.empty() || bytes[0] == '\0') return false;
-  size_t n = std::min<size_t>(bytes.size(), 64);
-  for (size_t i = 0; i < n; i++) {
-    unsigned char c = static_cast<unsigned char>(bytes[i]);
-    if (!(c == '\n' || c == '\r' || c == '\t' || (c >= 0x20 && c < 0x7f))) return true;
-  }
-  return false;
-}
 
 struct RawCase {
   std::string profile;  // relative to the corpus folder
@@ -101,7 +86,7 @@ std::vector<RawCase> RawCases() {
   std::vector<RawCase> out;
   for (const pprof_test::ManifestRow& r : pprof_test::CorpusManifest()) {
     if (r.command.find(" -raw ") == std::string::npos) continue;
-    if (LooksLikeProto(r.ProfilePath())) out.push_back({r.profile, r.golden});
+    if (pprof_corpus::LooksLikeProto(r.ProfilePath())) out.push_back({r.profile, r.golden});
   }
   return out;
 }
