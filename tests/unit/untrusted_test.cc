@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <climits>
 #include <cstdlib>
 
 #include "profile.pb.h"
@@ -214,7 +215,9 @@ TEST(Untrusted, ImportStoresSourcesOnlyFromTheRootsGiven) {
   auto detail = [&](const std::string& file) {
     return plain.One("SELECT stored || ' ' || detail FROM pprof_source_files WHERE file = " + Quote(file));
   };
-  EXPECT_EQ(detail("good/a.go"), "1 " + std::string(realpath(root.c_str(), nullptr)) + "/good/a.go");
+  char real_root[PATH_MAX];
+  ASSERT_NE(realpath(root.c_str(), real_root), nullptr);
+  EXPECT_EQ(detail("good/a.go"), "1 " + std::string(real_root) + "/good/a.go");
   EXPECT_EQ(detail("/etc/hostname"), "0 outside the source roots");
   EXPECT_EQ(detail("/proc/self/environ"), "0 outside the source roots");
   EXPECT_EQ(detail("/dev/urandom"), "0 outside the source roots");
