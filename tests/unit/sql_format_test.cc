@@ -85,7 +85,7 @@ std::vector<int64_t> EdgeValues() {
       // k + 5/1000 of a power of 1024, and exact binary ties (x.125, x.375).
       v.push_back(p + p / 200);
       v.push_back(3 * (p >> 3) + p);
-      v.push_back(5 * (p >> 3) + 2 * p);
+      if (shift <= 61) v.push_back(5 * (p >> 3) + 2 * p);  // 2 * 2^62 would overflow
     }
   }
   const size_t n = v.size();
