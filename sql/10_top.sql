@@ -39,7 +39,10 @@ opts AS NOT MATERIALIZED (
   SELECT o.profile_id, o.options, o.sample_type, o.sample_unit, o.mean, o.granularity, o.inlines, o.cum_sort,
          o.nodecount, o.nodefraction, o.edgefraction, o.output_unit,
          CASE WHEN o.mean THEN t.mean_total ELSE t.total END AS total,
-         (SELECT z.type FROM pprof_sample_types z WHERE z.profile_id = o.profile_id AND z.sample_index = 0) AS type0
+         (SELECT z.type FROM pprof_sample_types z WHERE z.profile_id = o.profile_id AND z.sample_index = 0) AS type0,
+         -- (a dummy window keeps SQLite from flattening this step into the
+         -- next: the total, summed over the samples, would be read per node)
+         row_number() OVER (PARTITION BY o.profile_id, o.options) AS one
   FROM pprof_report_options o
   JOIN pprof_sample_types t ON t.profile_id = o.profile_id AND t.sample_index = o.sample_index
   WHERE o.report = 'top' AND o.error IS NULL
@@ -116,11 +119,27 @@ WITH
 -- cutoff. Per stack of pprof_node_stacks: each shown frame's caller is the
 -- next shown frame towards the root; an edge counts once per stack, with
 -- the flags of its occurrence nearest the root; no edge joins a node to itself.
+-- (The frames of the shown nodes are picked with a window over the node rows
+-- and all frames, not a join: pprof_node_stacks has no lookup by node_id, so
+-- a join would scan every stack once per shown node.)
+frames0 AS NOT MATERIALIZED (
+  SELECT profile_id, options, node_id, 1 AS shown, edge_cutoff, NULL AS stack_id, NULL AS depth,
+         NULL AS is_inline, NULL AS value
+  FROM pprof_top_nodes
+  UNION ALL
+  SELECT o.profile_id, o.options, f.node_id, 0, NULL, f.stack_id, f.depth, f.is_inline, f.value
+  FROM pprof_report_options o
+  JOIN pprof_node_stacks f ON f.profile_id = o.profile_id AND f.granularity = o.granularity
+                          AND f.inlines = o.inlines AND f.sample_type = o.sample_type
+  WHERE o.report = 'top' AND o.error IS NULL
+),
+frames1 AS NOT MATERIALIZED (
+  SELECT f.*, max(shown) OVER w AS node_shown, max(edge_cutoff) OVER w AS cutoff
+  FROM frames0 f WINDOW w AS (PARTITION BY profile_id, options, node_id)
+),
 frames AS NOT MATERIALIZED (
-  SELECT u.profile_id, u.options, u.edge_cutoff, f.stack_id, f.depth, f.node_id, f.is_inline, f.value
-  FROM pprof_top_nodes u
-  JOIN pprof_node_stacks f ON f.profile_id = u.profile_id AND f.granularity = u.granularity
-                          AND f.inlines = u.inlines AND f.sample_type = u.sample_type AND f.node_id = u.node_id
+  SELECT profile_id, options, cutoff AS edge_cutoff, stack_id, depth, node_id, is_inline, value
+  FROM frames1 WHERE node_shown = 1 AND shown = 0
 ),
 links AS NOT MATERIALIZED (
   SELECT profile_id, options, edge_cutoff, stack_id, depth, node_id AS callee, is_inline, value,
@@ -211,14 +230,15 @@ FROM pprof_top_graph;
 -- is read once (each read of a view gets them).
 DROP VIEW IF EXISTS temp.pprof_top_stats;
 CREATE TEMP VIEW pprof_top_stats AS
--- The report's figures, from its first node (every node carries them).
+-- The report's figures, from its first node (every node carries them; the
+-- nodes without their labels: the label walk costs most).
 -- (A report with no node, e.g. after -ignore, still prints its figures: the
 -- row of every option string with zeros, used when no node comes first.)
 WITH
 stats0 AS NOT MATERIALIZED (
   SELECT profile_id, options, 0 AS fallback, sample_unit, out_unit, total, flat_sum, dropped_nodes, orig_count,
          shown_count, nodefraction
-  FROM pprof_top_graph WHERE rank = 0
+  FROM pprof_top_nodes WHERE rank = 0
   UNION ALL
   SELECT o.profile_id, o.options, 1, o.sample_unit, o.output_unit, CASE WHEN o.mean THEN t.mean_total ELSE t.total END,
          0, 0, 0, 0, o.nodefraction
