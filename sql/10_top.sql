@@ -299,20 +299,21 @@ SELECT profile_id, options, 999904 + key,
                      ELSE filter END
 FROM filters
 UNION ALL
-SELECT profile_id, options, 999950,
-       'Showing nodes accounting for ' || flat_sum_text || ', ' || flat_sum_pct || ' of ' || total_text || ' total'
-FROM stat4
-UNION ALL
-SELECT profile_id, options, 999951,
-       'Dropped ' || dropped_nodes || ' node' || CASE WHEN dropped_nodes > 1 THEN 's' ELSE '' END
-       || ' (cum <= ' || cutoff_text || ')'
-FROM stat4 WHERE total <> 0 AND dropped_nodes > 0
-UNION ALL
-SELECT profile_id, options, 999952, 'Showing top ' || shown_count || ' nodes out of ' || orig_count
-FROM stat4 WHERE total <> 0 AND shown_count < orig_count
-UNION ALL
-SELECT profile_id, options, 1000000, '      flat  flat%   sum%        cum   cum%'
-FROM stat4
+-- The lines below the header, from one read of the figures (each read
+-- computes the report's nodes again).
+SELECT s.profile_id, s.options, k.line_no,
+       CASE k.line_no
+         WHEN 999950 THEN 'Showing nodes accounting for ' || flat_sum_text || ', ' || flat_sum_pct || ' of '
+                          || total_text || ' total'
+         WHEN 999951 THEN 'Dropped ' || dropped_nodes || ' node' || CASE WHEN dropped_nodes > 1 THEN 's' ELSE '' END
+                          || ' (cum <= ' || cutoff_text || ')'
+         WHEN 999952 THEN 'Showing top ' || shown_count || ' nodes out of ' || orig_count
+         ELSE '      flat  flat%   sum%        cum   cum%'
+       END
+FROM stat4 s
+JOIN (SELECT 999950 AS line_no UNION ALL SELECT 999951 UNION ALL SELECT 999952 UNION ALL SELECT 1000000) k
+WHERE (k.line_no <> 999951 OR (total <> 0 AND dropped_nodes > 0))
+  AND (k.line_no <> 999952 OR (total <> 0 AND shown_count < orig_count))
 UNION ALL
 SELECT profile_id, options, 1000001 + rank,
        -- Built with || rather than printf's %s, which stops at a NUL byte: names
