@@ -412,6 +412,35 @@ TEST(Untrusted, NamesThatAreNotUtf8AreImportedSoEveryClientReadsThem) {
   EXPECT_GT(std::atoi(output.c_str()), 5) << output;
 }
 
+TEST(Untrusted, ConstraintsKeepTheNulBytesOfAName) {
+  TempDir dir;
+  const std::string type("cpu\0time", 8);
+  pb::Profile p;
+  for (const std::string& s : {std::string(), type, std::string("count"), std::string("main.f")}) {
+    p.add_string_table(s);
+  }
+  p.add_sample_type()->set_type(1);
+  p.mutable_sample_type(0)->set_unit(2);
+  auto* f = p.add_function();
+  f->set_id(1);
+  f->set_name(3);
+  auto* l = p.add_location();
+  l->set_id(1);
+  l->add_line()->set_function_id(1);
+  auto* s = p.add_sample();
+  s->add_location_id(1);
+  s->add_value(7);
+  const std::string prof = dir.Write("nul.pb", p.SerializeAsString());
+  Db db;
+  db.One("SELECT pprof_load(" + Quote(prof) + ")");
+  // The sample type as SQL spells it: 'cpu' || x'00' || 'time' (a dimension
+  // column of pprof_nodes, pushed down to the table).
+  EXPECT_EQ(db.One("SELECT sum(flat) FROM pprof_nodes WHERE profile_id = 1 AND granularity = 'functions' "
+                   "AND inlines = 1 AND sample_type = 'cpu' || CAST(x'00' AS TEXT) || 'time'"),
+            "7");
+  EXPECT_EQ(db.One("SELECT count(*) FROM pprof_nodes WHERE profile_id = 1 AND sample_type = 'cpu'"), "0");
+}
+
 TEST(Untrusted, AnImportBlockedByAReaderSaysWhichDatabaseAndWhatToDo) {
   TempDir dir;
   const std::string path = dir.path() + "/shared.db";

@@ -473,8 +473,11 @@ int Filter(sqlite3_vtab_cursor* cur, int idx, const char*, int argc, sqlite3_val
       for (size_t j = 0; j < aux->spec->computed->params.size(); j++) {
         std::string v;
         if ((idx & (kParam0 << j)) && arg < argc) {
-          const unsigned char* t = sqlite3_value_text(argv[arg++]);
-          if (t) v = reinterpret_cast<const char*>(t);
+          // Taken by its byte length: profile strings may hold NUL bytes.
+          sqlite3_value* x = argv[arg++];
+          if (const unsigned char* t = sqlite3_value_text(x)) {
+            v.assign(reinterpret_cast<const char*>(t), static_cast<size_t>(sqlite3_value_bytes(x)));
+          }
         }
         c->params.push_back(std::move(v));
       }
@@ -500,7 +503,8 @@ int Filter(sqlite3_vtab_cursor* cur, int idx, const char*, int argc, sqlite3_val
             values.push_back(std::to_string(static_cast<int64_t>(v)));
           }
         } else if (const unsigned char* text = sqlite3_value_text(x)) {
-          values.emplace_back(reinterpret_cast<const char*>(text));
+          // By byte length: a sample type or name may hold a NUL byte.
+          values.emplace_back(reinterpret_cast<const char*>(text), static_cast<size_t>(sqlite3_value_bytes(x)));
         }
       };
       sqlite3_value* v = argv[arg++];
