@@ -35,6 +35,21 @@ LoadedPtr Registry::FindPrepared(const std::string& key) const {
   return nullptr;
 }
 
+uint64_t Registry::MemoryBytes(int64_t except_id) const {
+  uint64_t total = 0;
+  for (const auto& [id, p] : by_id_) {
+    if (id != except_id) total += p->profile->MemoryBytes();
+  }
+  return total;
+}
+
+bool Registry::Holds(const Profile* p) const {
+  for (const auto& [id, loaded] : by_id_) {
+    if (loaded->profile.get() == p) return true;
+  }
+  return false;
+}
+
 void Registry::Put(LoadedProfile entry) {
   int64_t id = entry.id;
   by_id_[id] = std::make_shared<const LoadedProfile>(std::move(entry));

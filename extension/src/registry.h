@@ -55,6 +55,10 @@ class Registry {
   LoadedPtr FindByName(const std::string& name) const;
   LoadedPtr FindByRealPath(const std::string& real_path) const;
   LoadedPtr FindPrepared(const std::string& prepare_key) const;
+  // The memory the loaded profiles hold (Profile::MemoryBytes), but for
+  // profile `except_id`; and whether some loaded profile is `p` itself.
+  uint64_t MemoryBytes(int64_t except_id = 0) const;
+  bool Holds(const Profile* p) const;
   // Adds (or replaces, when `entry.id` is already loaded) a profile.
   void Put(LoadedProfile entry);
   bool Remove(int64_t id);

@@ -170,8 +170,7 @@ void Load(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
     // The memory limit applies as each file is decoded, counting what is
     // loaded and what this call read before it: a directory stops at the
     // limit, not after every file of it was decoded.
-    uint64_t in_use = 0;
-    for (const LoadedPtr& p : reg.All()) in_use += p->profile->MemoryBytes();
+    uint64_t in_use = reg.MemoryBytes();
     std::vector<LoadedProfile> entries;
     for (const std::string& p : *paths) {
       auto e = ReadOne(reg, p, in_use);
@@ -189,15 +188,9 @@ void Load(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
                            fmt::format("the name '{}' is already used by profile {} ({})", name, other->id, other->path));
       }
     }
-    // The connection's memory limit: what stays loaded plus what comes in.
-    uint64_t memory = 0;
-    for (const LoadedPtr& p : reg.All()) {
-      bool replaced = false;
-      for (const LoadedProfile& e : entries) replaced = replaced || (e.id != 0 && e.id == p->id);
-      if (!replaced) memory += p->profile->MemoryBytes();
-    }
-    for (const LoadedProfile& e : entries) memory += e.profile->MemoryBytes();
-    if (Status st = CheckLimit(reg.limits, &ReadLimits::max_memory_bytes, memory); !st.ok()) {
+    // The connection's memory limit: what stays loaded plus what came in
+    // (in_use, kept while reading).
+    if (Status st = CheckLimit(reg.limits, &ReadLimits::max_memory_bytes, in_use); !st.ok()) {
       return ResultError(ctx, "pprof_load", path + ": " + st.message());
     }
     int64_t last_id = 0;

@@ -179,17 +179,10 @@ void PrepareFunction(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
     // The prepared profile stays loaded: charge it to the memory limit, as
     // pprof_load does (a profile it shares with its source, when nothing
     // was filtered or merged, costs nothing more).
-    uint64_t memory = 0;
-    for (const LoadedPtr& p : reg.All()) {
-      if (!old || p->id != old->id) memory += p->profile->MemoryBytes();
-    }
-    bool shared = false;
-    for (const LoadedPtr& p : reg.All()) shared = shared || p->profile == e->profile;
-    if (!shared) memory += e->profile->MemoryBytes();
-    if (e->unfiltered && e->unfiltered != e->profile) {
-      bool unfiltered_shared = false;
-      for (const LoadedPtr& p : reg.All()) unfiltered_shared = unfiltered_shared || p->profile == e->unfiltered;
-      if (!unfiltered_shared) memory += e->unfiltered->MemoryBytes();
+    uint64_t memory = reg.MemoryBytes(old ? old->id : 0);
+    if (!reg.Holds(e->profile.get())) memory += e->profile->MemoryBytes();
+    if (e->unfiltered && e->unfiltered != e->profile && !reg.Holds(e->unfiltered.get())) {
+      memory += e->unfiltered->MemoryBytes();
     }
     if (Status st = CheckLimit(reg.limits, &ReadLimits::max_memory_bytes, memory); !st.ok()) {
       return ResultError(ctx, "pprof_prepare", st.message());

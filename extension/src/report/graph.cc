@@ -114,8 +114,7 @@ class Builder {
     for (size_t i = 0; i < p.functions.size(); i++) {
       std::string_view f = p.str(p.functions[i].filename);
       if (!filename || f.empty()) continue;
-      std::string trimmed = TrimPath(f, in.trim_path, in.source_path);
-      if (!trimmed.empty()) fn_file[i] = CleanPath(trimmed);
+      fn_file[i] = NodeFileName(f, in.trim_path, in.source_path);
     }
     loc_begin_.reserve(p.locations.size() + 1);
     for (const Location& l : p.locations) {

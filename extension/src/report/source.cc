@@ -1,5 +1,7 @@
 #include "report/source.h"
 
+#include "base/fd.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -73,13 +75,6 @@ int OpenLikeGo(const std::string& path, int* err) {
   if (fd < 0) *err = errno;
   return fd;
 }
-
-struct FdCloser {
-  int fd;
-  ~FdCloser() {
-    if (fd >= 0) close(fd);
-  }
-};
 
 bool IsAbs(std::string_view p) { return !p.empty() && p[0] == '/'; }
 
@@ -181,6 +176,11 @@ std::string TrimPath(std::string_view path, std::string_view trim_path, std::str
     if (path.substr(0, prefix.size()) == prefix) return std::string(path.substr(prefix.size()));
   }
   return std::string(path);
+}
+
+std::string NodeFileName(std::string_view recorded, std::string_view trim_path, std::string_view search_path) {
+  std::string trimmed = TrimPath(recorded, trim_path, search_path);
+  return trimmed.empty() ? std::string() : CleanPath(trimmed);
 }
 
 std::string GoErrnoText(int err) {

@@ -56,6 +56,11 @@ std::vector<std::string> SplitPathList(std::string_view list);
 // to every function's file name before building any graph report.
 std::string TrimPath(std::string_view path, std::string_view trim_path, std::string_view search_path);
 
+// The name reports give a file recorded in a profile (report.go trims every
+// function's file name before building any graph): TrimPath, then
+// CleanPath; "" when the trimmed name is empty.
+std::string NodeFileName(std::string_view recorded, std::string_view trim_path, std::string_view search_path);
+
 // Go's os.Getwd on Linux: $PWD when it is absolute and names the same
 // directory as ".", else getcwd(). Errors read as Go prints them
 // ("stat .: ...", "getwd: ...").

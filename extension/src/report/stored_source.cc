@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include "base/fd.h"
 #include "report/source.h"
 
 namespace pprofsql {
@@ -40,13 +41,6 @@ bool OnKernelFileSystem(int fd, const std::string& path) {
   }
   return false;
 }
-
-struct Fd {
-  int fd;
-  ~Fd() {
-    if (fd >= 0) close(fd);
-  }
-};
 
 }  // namespace
 
@@ -82,7 +76,7 @@ StoredSource ReadStoredSource(const std::string& file, const std::string& roots,
     out.skipped = outside ? "outside the source roots" : "not found under the source roots";
     return out;
   }
-  Fd f{open(found.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)};
+  FdCloser f{open(found.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)};
   if (f.fd < 0) {
     out.skipped = std::string("cannot open: ") + GoErrnoText(errno);
     return out;

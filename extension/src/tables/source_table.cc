@@ -75,9 +75,9 @@ struct SourceAux {
           std::string_view raw = p->profile->str(f.filename);
           if (raw.empty()) continue;
           named_.emplace(raw);
-          // The name the reports give the file (report/graph.cc).
-          std::string trimmed = TrimPath(raw, registry->trim_path, registry->source_path);
-          if (!trimmed.empty()) named_.insert(CleanPath(trimmed));
+          // The name the reports give the file.
+          std::string name = NodeFileName(raw, registry->trim_path, registry->source_path);
+          if (!name.empty()) named_.insert(std::move(name));
         }
       }
       named_key_ = std::move(key);
