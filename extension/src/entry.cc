@@ -2,6 +2,7 @@
 // sqlite3_pprof_init, which registers the tables, functions and TEMP views.
 // The only file with SQLITE_EXTENSION_INIT1 (the API table pointer).
 #include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -85,7 +86,16 @@ __attribute__((visibility("default")))
 #endif
 int sqlite3_pprof_init(sqlite3* db, char** err, const sqlite3_api_routines* api) {
 #ifndef PPROF_STATIC_SQLITE
-  SQLITE_EXTENSION_INIT2(api);
+  // Every connection that loads us hands over the same table (one SQLite
+  // library per process), but connections on other threads may load us at
+  // the same time: set the global once, so no thread writes it while
+  // another reads it (ThreadSanitizer found that race).
+  static std::once_flag api_once;
+  std::call_once(api_once, [api] { SQLITE_EXTENSION_INIT2(api); });
+  if (sqlite3_api != api) {
+    *err = sqlite3_mprintf("pprof: loaded by two different SQLite libraries in one process");
+    return SQLITE_ERROR;
+  }
 #else
   (void)api;
 #endif
