@@ -47,28 +47,42 @@ base AS NOT MATERIALIZED (
   JOIN pprof_sample_types t ON t.profile_id = o.profile_id AND t.sample_index = o.sample_index
   WHERE o.error IS NULL
 ),
--- The comments as a JSON array of strings, one per line, escaped a few
--- characters a step (deeply nested calls overflow SQLite's parser stack).
-esc0 AS NOT MATERIALIZED (
-  SELECT profile_id, options, report, replace(replace(comments, '\', '\\'), '"', '\"') AS c FROM base WHERE comments IS NOT NULL
-),
-esc1 AS NOT MATERIALIZED (SELECT profile_id, options, report, replace(replace(replace(replace(replace(replace(replace(replace(c, char(0), '\u0000'), char(1), '\u0001'), char(2), '\u0002'), char(3), '\u0003'), char(4), '\u0004'), char(5), '\u0005'), char(6), '\u0006'), char(7), '\u0007') AS c FROM esc0),
-esc2 AS NOT MATERIALIZED (SELECT profile_id, options, report, replace(replace(replace(replace(replace(replace(replace(replace(c, char(8), '\u0008'), char(9), '\u0009'), char(11), '\u000b'), char(12), '\u000c'), char(13), '\u000d'), char(14), '\u000e'), char(15), '\u000f'), char(16), '\u0010') AS c FROM esc1),
-esc3 AS NOT MATERIALIZED (SELECT profile_id, options, report, replace(replace(replace(replace(replace(replace(replace(replace(c, char(17), '\u0011'), char(18), '\u0012'), char(19), '\u0013'), char(20), '\u0014'), char(21), '\u0015'), char(22), '\u0016'), char(23), '\u0017'), char(24), '\u0018') AS c FROM esc2),
-esc4 AS NOT MATERIALIZED (SELECT profile_id, options, report, replace(replace(replace(replace(replace(replace(replace(c, char(25), '\u0019'), char(26), '\u001a'), char(27), '\u001b'), char(28), '\u001c'), char(29), '\u001d'), char(30), '\u001e'), char(31), '\u001f') AS c FROM esc3),
-comments_json AS NOT MATERIALIZED (
-  SELECT profile_id, options, report, '["' || replace(c, char(10), '","') || '"]' AS json FROM esc4
-),
--- The first mapping (filepath.Base of its file; trailing slashes ignored).
+-- The first mapping's file, trailing slashes cut, and build id. (Two
+-- lookups rather than one: names may hold NUL bytes and newlines, so the two
+-- cannot be packed in one string and split again.)
 mapping AS NOT MATERIALIZED (
   SELECT b.profile_id, b.options, b.report,
-         (SELECT CASE WHEN m.filename IS NULL OR m.filename = '' THEN NULL
-                      WHEN rtrim(m.filename, '/') = '' THEN '/'
-                      ELSE replace(rtrim(m.filename, '/'),
-                                   rtrim(rtrim(m.filename, '/'), replace(rtrim(m.filename, '/'), '/', '')), '')
-                 END || '' || char(10) || coalesce(nullif(m.build_id, ''), '')
-          FROM pprof_mappings m WHERE m.profile_id = b.profile_id LIMIT 1) AS file_and_build
+         (SELECT nullif(m.filename, '') FROM pprof_mappings m WHERE m.profile_id = b.profile_id LIMIT 1) AS name,
+         (SELECT nullif(m.build_id, '') FROM pprof_mappings m WHERE m.profile_id = b.profile_id LIMIT 1) AS build_id
   FROM base b
+),
+-- filepath.Base of the file: what follows the last '/'. SQLite's replace()
+-- and rtrim() stop at a NUL in their pattern, so the cut is found in the
+-- name as json_quote() writes it (NUL-free), and taken off the name as
+-- bytes: the base's length is the quoted tail's, less what the escapes add
+-- (\uXXXX: 5 bytes, other \ escapes: 1; \\ first becomes two char(1), which
+-- json_quote never leaves bare).
+base1 AS NOT MATERIALIZED (
+  SELECT m.*, rtrim(name, '/') AS trimmed, replace(json_quote(rtrim(name, '/')), '\\', char(1) || char(1)) AS q
+  FROM mapping m
+),
+base2 AS NOT MATERIALIZED (
+  SELECT b.*, substr(q, length(rtrim(q, replace(q, '/', ''))) + 1) AS tail FROM base1 b
+),
+base3 AS NOT MATERIALIZED (
+  SELECT b.*, (length(tail) - length(replace(tail, '\u', ''))) / 2 AS u,
+         length(tail) - length(replace(tail, '\', '')) AS bs,
+         (length(tail) - length(replace(tail, char(1), ''))) / 2 AS e
+  FROM base2 b
+),
+files AS NOT MATERIALIZED (
+  SELECT profile_id, options, report, build_id,
+         CASE WHEN name IS NULL THEN NULL
+              WHEN trimmed = '' THEN '/'
+              WHEN instr(q, '/') = 0 THEN trimmed
+              ELSE CAST(substr(CAST(trimmed AS BLOB), -(length(CAST(tail AS BLOB)) - 1 - 5 * u - (bs - u) - e)) AS TEXT)
+         END AS file
+  FROM base3
 ),
 -- Go's time.Unix(0, ns): seconds rounded down.
 times AS NOT MATERIALIZED (
@@ -95,18 +109,17 @@ dur2 AS NOT MATERIALIZED (
 dur3 AS NOT MATERIALIZED (
   SELECT d.*, @scaled_label(total, sample_unit, 'minimum') AS total_text FROM dur2 d
 )
-SELECT profile_id, options, report, 1, 'File: ' || substr(file_and_build, 1, instr(file_and_build, char(10)) - 1),
-       NULL, NULL, NULL, NULL
-FROM mapping WHERE file_and_build IS NOT NULL AND instr(file_and_build, char(10)) > 1
+SELECT profile_id, options, report, 1, 'File: ' || file, NULL, NULL, NULL, NULL
+FROM files WHERE file IS NOT NULL
 UNION ALL
-SELECT profile_id, options, report, 2, 'Build ID: ' || substr(file_and_build, instr(file_and_build, char(10)) + 1),
-       NULL, NULL, NULL, NULL
-FROM mapping WHERE file_and_build IS NOT NULL AND substr(file_and_build, instr(file_and_build, char(10)) + 1) <> ''
+SELECT profile_id, options, report, 2, 'Build ID: ' || build_id, NULL, NULL, NULL, NULL
+FROM files WHERE build_id IS NOT NULL
 UNION ALL
--- Comments: pprof_profiles joins them with newlines; split as JSON.
-SELECT b.profile_id, b.options, b.report, 10 + c.key, c.value, NULL, NULL, NULL, NULL
-FROM comments_json b, json_each(b.json) c
-WHERE c.value NOT LIKE '#%'
+-- Comments, one line each (a newline or a NUL inside prints as it is), but
+-- those starting with '#' (compared as bytes: text may start with a NUL).
+SELECT b.profile_id, b.options, b.report, 10 + c.comment_index, c.text, NULL, NULL, NULL, NULL
+FROM base b JOIN pprof_comments c ON c.profile_id = b.profile_id
+WHERE instr(CAST(c.text AS BLOB), x'23') <> 1
 UNION ALL
 SELECT profile_id, options, report, 999900, 'Type: ' || CASE WHEN mean THEN 'mean_' ELSE '' END || sample_type,
        NULL, NULL, NULL, NULL

@@ -38,7 +38,14 @@ constexpr uint64_t kMaxStoredSourceBytes = uint64_t{16} << 20;
 // The computed tables an import stores rows of: the relational flat/cum core
 // (every granularity, inlining mode and sample type: what the report views
 // are written over), and the report tables of the default options.
-bool IsStoredCore(const std::string& name) { return name == "pprof_nodes" || name == "pprof_node_edges"; }
+bool IsStoredCore(const std::string& name) {
+  return name == "pprof_nodes" || name == "pprof_node_edges" || name == "pprof_node_stacks";
+}
+// The rows of a stored table an import keeps: all, but of pprof_node_stacks
+// only inlines = 1's. The views read the stacks only for -top's inline
+// labels, and with -noinlines no frame is inlined, so they never read those
+// (sql/10_top.sql); they would double a big profile's database.
+std::string StoredRows(const std::string& name) { return name == "pprof_node_stacks" ? " AND inlines = 1" : ""; }
 // pprof_options is a real table in an imported database: the option strings
 // the report views answer for (sql/05_options.sql), pre-filled below.
 bool IsOptionsTable(const std::string& name) { return name == "pprof_options"; }
@@ -160,6 +167,7 @@ class Importer {
         {"pprof_labels", "profile_id, sample_id, label_index"},
         {"pprof_nodes", "profile_id, granularity, inlines, sample_type, node_id"},
         {"pprof_node_edges", "profile_id, granularity, inlines, sample_type, caller_id, callee_id"},
+        {"pprof_node_stacks", "profile_id, granularity, inlines, sample_type, node_id, stack_id, depth"},
         {"pprof_options", "profile_id, options"},
     };
     for (const TableSpec& t : AllTables()) {
@@ -221,8 +229,8 @@ LEFT JOIN pprof_lines l ON l.profile_id = s.profile_id AND l.location_id = s.loc
       if ((t.computed && !IsStoredCore(t.name)) || std::string(t.name) == "pprof_frames") continue;
       Progress(n, count, lp.name, t.name);
       std::string cols = SelectList(t);
-      PPROF_RETURN_IF_ERROR(Exec(fmt::format("INSERT INTO main.{0} SELECT {1}{2} FROM {3}{0} WHERE profile_id = {4}",
-                                             t.name, new_id, cols, kSrc, lp.id)));
+      PPROF_RETURN_IF_ERROR(Exec(fmt::format("INSERT INTO main.{0} SELECT {1}{2} FROM {3}{0} WHERE profile_id = {4}{5}",
+                                             t.name, new_id, cols, kSrc, lp.id, StoredRows(t.name))));
     }
     // The option strings the views answer for without an INSERT: pprof's
     // defaults, and each sample type by name, with -cum, -noinlines and each

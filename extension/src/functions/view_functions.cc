@@ -43,6 +43,7 @@
 #include <string>
 #include <vector>
 
+#include "base/json.h"
 #include "base/sqlite_util.h"
 #include "functions/functions.h"
 #include "report/measure.h"
@@ -135,23 +136,6 @@ std::string PadLeft10(std::string_view s) {
   size_t runes = 0;
   for (unsigned char c : s) runes += (c & 0xC0) != 0x80;
   return runes >= 10 ? std::string(s) : std::string(10 - runes, ' ') + std::string(s);
-}
-
-void AppendJsonString(std::string& out, std::string_view s) {
-  out += '"';
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  out += '"';
 }
 
 struct LabelLinesState {

@@ -100,6 +100,10 @@ Result<std::shared_ptr<const void>> ComputeEdges(const LoadedProfile& loaded, co
 struct StacksData {
   NodeStacks stacks;
   std::vector<uint32_t> stack_of;  // per frame: its stack
+  // The frames of each node, in row order: frames_of_node[node_begin[id] ..
+  // node_begin[id + 1]) (a join on node_id reads a node's frames alone:
+  // -top's inline labels walk only the stacks of the nodes it shows).
+  std::vector<uint32_t> node_begin, frames_of_node;
 };
 
 Result<std::shared_ptr<const void>> ComputeStacks(const LoadedProfile& loaded, const Registry& reg,
@@ -115,6 +119,14 @@ Result<std::shared_ptr<const void>> ComputeStacks(const LoadedProfile& loaded, c
   for (uint32_t st = 0; st + 1 < data->stacks.begin.size(); st++) {
     data->stack_of.insert(data->stack_of.end(), data->stacks.begin[st + 1] - data->stacks.begin[st], st);
   }
+  const std::vector<uint32_t>& node = data->stacks.node;
+  const uint32_t max_id = node.empty() ? 0 : *std::max_element(node.begin(), node.end());
+  data->node_begin.assign(max_id + size_t{2}, 0);
+  for (uint32_t id : node) data->node_begin[id + size_t{1}]++;
+  for (size_t i = 1; i < data->node_begin.size(); i++) data->node_begin[i] += data->node_begin[i - 1];
+  data->frames_of_node.resize(node.size());
+  std::vector<uint32_t> next(data->node_begin.begin(), data->node_begin.end() - 1);
+  for (uint32_t f = 0; f < node.size(); f++) data->frames_of_node[next[node[f]]++] = f;
   return std::shared_ptr<const void>(std::move(data));
 }
 
@@ -146,10 +158,12 @@ const ComputedSpec kNodesSpec = {"core_nodes", {}, ComputeNodes,
                                    return static_cast<uint32_t>(static_cast<const NodesData*>(d)->graph.nodes.size());
                                  },
                                  kCoreDims,
-                                 [](const void* d, int64_t id) -> int64_t {
-                                   const auto& rows = static_cast<const NodesData*>(d)->row_of_id;
-                                   return id >= 0 && static_cast<uint64_t>(id) < rows.size() ? rows[static_cast<size_t>(id)]
-                                                                                              : -1;
+                                 [](const void* d, int64_t id, std::vector<uint32_t>& rows) {
+                                   const auto& row_of = static_cast<const NodesData*>(d)->row_of_id;
+                                   if (id >= 0 && static_cast<uint64_t>(id) < row_of.size() &&
+                                       row_of[static_cast<size_t>(id)] >= 0) {
+                                     rows.push_back(static_cast<uint32_t>(row_of[static_cast<size_t>(id)]));
+                                   }
                                  }};
 const ComputedSpec kNodeEdgesSpec = {"core_edges", {}, ComputeEdges,
                                      [](const void* d) {
@@ -163,7 +177,13 @@ const ComputedSpec kNodeStacksSpec = {"core_stacks", {}, ComputeStacks,
                                             static_cast<const StacksData*>(d)->stacks.node.size());
                                       },
                                       kCoreDims,
-                                      nullptr,
+                                      [](const void* d, int64_t id, std::vector<uint32_t>& rows) {
+                                        const auto& data = *static_cast<const StacksData*>(d);
+                                        if (id < 0 || static_cast<uint64_t>(id) + 1 >= data.node_begin.size()) return;
+                                        const size_t i = static_cast<size_t>(id);
+                                        rows.insert(rows.end(), data.frames_of_node.begin() + data.node_begin[i],
+                                                    data.frames_of_node.begin() + data.node_begin[i + 1]);
+                                      },
                                       {"stack_id", "depth"}};
 
 void Int(sqlite3_context* c, int64_t v) { sqlite3_result_int64(c, v); }
@@ -243,7 +263,7 @@ std::vector<TableSpec> NodesTables() {
        "The distinct stacks of pprof_nodes of the samples with a value, frame by frame, with the sum of their "
        "values: what SQL walks to get the edges of a trimmed graph (keep the frames of the kept nodes; each "
        "frame's caller is the next kept frame towards the root; see docs/SCHEMA.md).",
-       ParentKind::kComputed, nullptr, nullptr, false,
+       ParentKind::kComputed, "node_id", nullptr, false,
        {kProfileId, kGranularity, kInlines, kSampleType,
         {"stack_id", "INTEGER", "The stack's id (per profile, granularity, inlines and sample type).",
          [](sqlite3_context* c, const Row& r) { Int(c, StacksOf(r).stack_of[r.child]); }},

@@ -3,6 +3,7 @@
 // (tests/unit/schema_doc_test.cc checks they agree).
 #include <string>
 
+#include "base/json.h"
 #include "base/sqlite_util.h"
 #include "report/graph.h"
 #include "vtab/table.h"
@@ -90,7 +91,21 @@ std::vector<TableSpec> MakeTables() {
                 {"file_size", "INTEGER", "Size of the file in bytes, as read (compressed if it was).",
                  [](sqlite3_context* c, const Row& r) { Uint(c, r.loaded->file_size); }},
                 {"memory_bytes", "INTEGER", "Approximate memory the loaded profile holds.",
-                 [](sqlite3_context* c, const Row& r) { Uint(c, r.p->MemoryBytes()); }}}});
+                 [](sqlite3_context* c, const Row& r) { Uint(c, r.p->MemoryBytes()); }},
+                // A column rather than state of the extension: the report
+                // views print these lines in plain SQL, and an import keeps them.
+                {"active_filters", "TEXT",
+                 "The filters pprof_prepare applied, as the report headers list them under Active filters: "
+                 "(e.g. focus=mathx), a JSON array of strings; NULL when none.",
+                 [](sqlite3_context* c, const Row& r) {
+                   if (r.loaded->active_filters.empty()) return sqlite3_result_null(c);
+                   std::string s = "[";
+                   for (const std::string& f : r.loaded->active_filters) {
+                     if (s.size() > 1) s += ',';
+                     AppendJsonString(s, f);
+                   }
+                   Text(c, s + "]");
+                 }}}});
 
   t.push_back({"pprof_comments", "One row per Profile.comment entry, in order.", ParentKind::kProfile, nullptr,
                [](const Row& r) { return static_cast<uint32_t>(r.p->comments.size()); }, false,

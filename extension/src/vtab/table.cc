@@ -116,10 +116,7 @@ struct Cursor : sqlite3_vtab_cursor {
     if (spec->computed && by_key) {  // one parent: the computed rows, of the keys asked for
       if (parent_pos > 0) return false;
       key_rows.clear();
-      for (int64_t k : keys) {
-        const int64_t r = spec->computed->row_of_key(computed.get(), k);
-        if (r >= 0) key_rows.push_back(static_cast<uint32_t>(r));
-      }
+      for (int64_t k : keys) spec->computed->rows_of_key(computed.get(), k, key_rows);
       child_count = static_cast<uint32_t>(key_rows.size());
       row.parent = 0;
       if (child_count == 0) return false;
@@ -603,7 +600,7 @@ int RegisterTables(sqlite3* db, const std::shared_ptr<Registry>& registry, const
       }
     }
     // A computed table's key needs its lookup.
-    if (spec.computed && spec.key_column && !spec.computed->row_of_key) {
+    if (spec.computed && spec.key_column && !spec.computed->rows_of_key) {
       delete aux;
       return SQLITE_INTERNAL;
     }

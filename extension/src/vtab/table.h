@@ -64,9 +64,10 @@ struct ComputedSpec {
                                                  const std::vector<std::string>& params);
   uint32_t (*row_count)(const void* computed);
   std::vector<Dimension> dimensions = {};
-  // Tables with a key_column: the row holding that key, or -1 (an equality
-  // or IN on the key then visits only those rows, e.g. a join on node_id).
-  int64_t (*row_of_key)(const void* computed, int64_t key) = nullptr;
+  // Tables with a key_column: appends the rows holding that key, in row
+  // order (an equality or IN on the key then visits only those rows, e.g. a
+  // join on node_id).
+  void (*rows_of_key)(const void* computed, int64_t key, std::vector<uint32_t>& rows) = nullptr;
   // The columns one computation's rows are ordered by (ascending, unique
   // together): a query on one profile and one value of every dimension that
   // orders by a prefix of them (an ORDER BY, or a window's PARTITION BY and
@@ -79,7 +80,7 @@ struct TableSpec {
   const char* doc;
   ParentKind parent;
   // Column holding the parent's id (sample_id, location_id, ...), or for
-  // computed tables a key of their rows (ComputedSpec::row_of_key): an
+  // computed tables a key of their rows (ComputedSpec::rows_of_key): an
   // equality or IN constraint on it is answered by lookup instead of a scan.
   // nullptr for kProfile tables.
   const char* key_column;
