@@ -62,4 +62,6 @@ add $heap "${src[@]}" '-peek=goapp/expr\.Parse$' -sample_index=alloc_space
 add $heap "${src[@]}" '-list=goapp/kv\.\(\*Store\)\.Update$' -sample_index=alloc_space
 add $heap "${src[@]}" -top -base=$heap
 add $cpu "${src[@]}" -top -diff_base=$cpu -focus=mathx
+# -list with an option string an import does not pre-fill (tests/unit/import_test.cc).
+add $cpu "${src[@]}" -unit=ms -noinlines '-list=goapp/mathx\.\(\*Matrix\)\.Mul$'
 echo "wrote $n goldens" >&2

@@ -214,12 +214,15 @@ TEST_F(Import, ListingWithoutTheExtensionEqualsPprof) {
       db.One("SELECT pprof_import(" + Quote(db_path) + ")");
       ASSERT_EQ(chdir(pprof_test::SourceDir().c_str()), 0);
     }
-    std::string in;
-    for (const std::string& fn : functions) in += (in.empty() ? "" : ", ") + Quote(fn);
+    // Plain SQLite has no regexp: the user says which functions the symbol
+    // selects (here those the golden lists).
     PlainDb plain(db_path);
+    for (const std::string& fn : functions) {
+      plain.Query("INSERT INTO pprof_symbol_matches VALUES (1, 'golden', " + Quote(fn) + ")");
+    }
     std::string got;
     for (const auto& row : plain.Query("SELECT text FROM pprof_list_text WHERE profile_id = 1 AND options = '' AND "
-                                       "(function IS NULL OR function IN (" + in + ")) ORDER BY line_no")) {
+                                       "symbol = 'golden' ORDER BY line_no")) {
       got += row[0] + "\n";
     }
     EXPECT_EQ(got, golden) << f[3];
@@ -227,6 +230,67 @@ TEST_F(Import, ListingWithoutTheExtensionEqualsPprof) {
     checked++;
   }
   EXPECT_GE(checked, 15);
+}
+
+}  // namespace
+
+namespace {
+
+// An option string the import does not pre-fill, in a plain database: the
+// user inserts it and the functions the symbol selects, and the listing is
+// pprof's (tests/golden/041.txt: go tool pprof -unit=ms -noinlines
+// '-list=goapp/mathx\.\(\*Matrix\)\.Mul$', command in its MANIFEST.tsv).
+TEST_F(Import, ListingWithAnInsertedOptionStringEqualsPprof) {
+  const std::string samples = pprof_test::SourceDir() + "/samples/";
+  {
+    Db db;
+    db.One("SELECT pprof_config('source_path', " + Quote(samples + "src/go") +
+           "), pprof_config('trim_path', '/opt/go/src:/home/build'), pprof_load(" + Quote(samples + "go1.cpu.pb.gz") +
+           "), pprof_import(" + Quote(path_) + ")");
+  }
+  PlainDb plain(path_);
+  EXPECT_EQ(plain.Query("SELECT count(*) FROM pprof_options WHERE options = '-unit=ms -noinlines'")[0][0], "0");
+  const std::string query =
+      "SELECT text FROM pprof_list_text WHERE profile_id = 1 AND options = '-unit=ms -noinlines' "
+      "AND symbol = 'Mul$' ORDER BY line_no";
+  EXPECT_TRUE(plain.Query(query).empty()) << "nothing before the inserts";
+  plain.Query("INSERT INTO pprof_options VALUES (1, '-unit=ms -noinlines')");
+  plain.Query("INSERT INTO pprof_symbol_matches SELECT DISTINCT 1, 'Mul$', name FROM pprof_functions "
+              "WHERE profile_id = 1 AND name = 'goapp/mathx.(*Matrix).Mul'");
+  std::string got;
+  for (const auto& row : plain.Query(query)) got += row[0] + "\n";
+  EXPECT_EQ(got, pprof_test::ReadAll(pprof_test::SourceDir() + "/tests/golden/041.txt"));
+}
+
+// With the extension, pprof_symbol_matches is the regexp's matches among the
+// profile's function names, and a bad regexp is an error naming it.
+TEST(SymbolMatches, RegexpOverFunctionNames) {
+  Db db;
+  db.One("SELECT pprof_load(" + Quote(pprof_test::SourceDir() + "/samples/go1.cpu.pb.gz") + ")");
+  EXPECT_EQ(db.One("SELECT group_concat(function, ' ') FROM pprof_symbol_matches "
+                   "WHERE profile_id = 1 AND symbol = 'mathx\\.\\(\\*Matrix\\)\\.Mul$'"),
+            "goapp/mathx.(*Matrix).Mul");
+  // Unanchored, as pprof's -list: every name containing 'Matrix'.
+  EXPECT_EQ(db.One("SELECT count(*) = (SELECT count(DISTINCT name) FROM pprof_functions WHERE profile_id = 1 "
+                   "AND instr(name, 'Matrix') > 0) FROM pprof_symbol_matches WHERE profile_id = 1 AND symbol = 'Matrix'"),
+            "1");
+  EXPECT_EQ(db.One("SELECT count(*) FROM pprof_symbol_matches WHERE profile_id = 1"), "0") << "no symbol, no rows";
+  EXPECT_THAT(db.Try("SELECT * FROM pprof_symbol_matches WHERE profile_id = 1 AND symbol = 'Mul('"),
+              ::testing::HasSubstr("parsing argument regexp Mul(: error parsing regexp: missing closing )"));
+}
+
+// With the extension, pprof_source_files answers for the constrained file:
+// NULL when the source path finds it, else pprof's error.
+TEST(SourceFiles, ErrorPerFile) {
+  Db db;
+  const std::string samples = pprof_test::SourceDir() + "/samples/";
+  db.One("SELECT pprof_config('source_path', " + Quote(samples + "src/go") + "), pprof_load(" +
+         Quote(samples + "go1.cpu.pb.gz") + ")");
+  EXPECT_EQ(db.One("SELECT count(*) FROM pprof_source_files WHERE profile_id = 1"), "0");
+  EXPECT_EQ(db.One("SELECT quote(error) FROM pprof_source_files WHERE profile_id = 1 AND file = 'goapp/mathx/mathx.go'"),
+            "NULL");
+  EXPECT_EQ(db.One("SELECT error FROM pprof_source_files WHERE profile_id = 1 AND file = 'goapp/nope.go'"),
+            "could not find file goapp/nope.go on path " + samples + "src/go");
 }
 
 }  // namespace

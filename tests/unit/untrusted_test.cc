@@ -266,11 +266,16 @@ TEST(Untrusted, EditedImportedDatabaseReadsNoFile) {
   {
     // Someone edits it: the stored text is gone, the listing rows name other files.
     Db plain(Db::kNone, path);
+    // Every function is listed (symbol ''), every file "at hand".
     ASSERT_EQ(plain.Try("DROP TABLE pprof_source;"
-                        "UPDATE pprof_graph SET file = " + Quote(secret) + ", source_error = NULL "
-                        "WHERE report = 'list' AND rank % 2 = 0;"
-                        "UPDATE pprof_graph SET file = '/proc/self/environ', source_error = NULL "
-                        "WHERE report = 'list' AND rank % 2 = 1;"),
+                        "UPDATE pprof_nodes SET file = " + Quote(secret) + " "
+                        "WHERE granularity = 'lines' AND node_id % 2 = 0;"
+                        "UPDATE pprof_nodes SET file = '/proc/self/environ' "
+                        "WHERE granularity = 'lines' AND node_id % 2 = 1;"
+                        "INSERT OR REPLACE INTO pprof_source_files SELECT DISTINCT profile_id, file, 1, '', NULL FROM pprof_nodes "
+                        "WHERE granularity = 'lines' AND file IS NOT NULL;"
+                        "UPDATE pprof_source_files SET error = NULL, stored = 1;"
+                        "INSERT INTO pprof_symbol_matches SELECT DISTINCT 1, '', name FROM pprof_functions;"),
               "");
   }
   for (const char* trusted : {"OFF", "ON"}) {

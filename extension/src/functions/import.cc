@@ -199,10 +199,17 @@ LEFT JOIN pprof_lines l ON l.profile_id = s.profile_id AND l.location_id = s.loc
     PPROF_RETURN_IF_ERROR(Exec(
         "CREATE TABLE IF NOT EXISTS main.pprof_source(file TEXT, line INTEGER, text TEXT, PRIMARY KEY (file, line)) "
         "WITHOUT ROWID"));
-    // What the import did with each file the listings name.
+    // What the import did with each file the listings name, and the error
+    // -list prints for it when its text is not stored (sql/70_list.sql).
     PPROF_RETURN_IF_ERROR(Exec(
         "CREATE TABLE IF NOT EXISTS main.pprof_source_files(profile_id INTEGER, file TEXT, stored INTEGER, "
-        "detail TEXT, PRIMARY KEY (profile_id, file)) WITHOUT ROWID"));
+        "detail TEXT, error TEXT, PRIMARY KEY (profile_id, file)) WITHOUT ROWID"));
+    // The functions a report's symbol (-list=, -peek=) selects: plain SQLite
+    // has no regexp, so the user inserts the names under the symbol they
+    // will query with (the extension computes them: tables/list_tables.cc).
+    PPROF_RETURN_IF_ERROR(Exec(
+        "CREATE TABLE IF NOT EXISTS main.pprof_symbol_matches(profile_id INTEGER, symbol TEXT, function TEXT, "
+        "PRIMARY KEY (profile_id, symbol, function)) WITHOUT ROWID"));
     static const char* const kIndexes[] = {
         "pprof_lines(profile_id, function_id)",
         "pprof_functions(name)",
@@ -305,7 +312,8 @@ LEFT JOIN pprof_lines l ON l.profile_id = s.profile_id AND l.location_id = s.loc
     {
       sqlite3_stmt* raw = nullptr;
       std::string sql = fmt::format(
-          "SELECT DISTINCT file FROM main.pprof_graph WHERE profile_id = {} AND report = 'list' AND file IS NOT NULL",
+          "SELECT DISTINCT file FROM main.pprof_nodes WHERE profile_id = {} AND granularity = 'lines' "
+          "AND file IS NOT NULL",
           id);
       if (sqlite3_prepare_v2(db_.get(), sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) return Error("source files");
       StmtPtr st(raw);
@@ -322,7 +330,7 @@ LEFT JOIN pprof_lines l ON l.profile_id = s.profile_id AND l.location_id = s.loc
         return Error("pprof_source");
       }
       insert.reset(raw);
-      if (sqlite3_prepare_v2(db_.get(), "INSERT OR REPLACE INTO main.pprof_source_files VALUES (?, ?, ?, ?)", -1,
+      if (sqlite3_prepare_v2(db_.get(), "INSERT OR REPLACE INTO main.pprof_source_files VALUES (?, ?, ?, ?, ?)", -1,
                              &raw, nullptr) != SQLITE_OK) {
         return Error("pprof_source_files");
       }
@@ -335,6 +343,14 @@ LEFT JOIN pprof_lines l ON l.profile_id = s.profile_id AND l.location_id = s.loc
       sqlite3_bind_int(note.get(), 3, src.lines ? 1 : 0);
       const std::string& detail = src.lines ? src.opened : src.skipped;
       BindName(note.get(), 4, detail);
+      // pprof's own error when its reader cannot read the file either; else,
+      // when the text was found but not stored, why (the listing cannot
+      // show it).
+      if (src.lines) {
+        sqlite3_bind_null(note.get(), 5);
+      } else {
+        BindName(note.get(), 5, reg_->Sources().Error(file).value_or("not stored in this database: " + src.skipped));
+      }
       if (sqlite3_step(note.get()) != SQLITE_DONE) return Error("pprof_source_files");
       sqlite3_reset(note.get());
       if (!src.lines) {

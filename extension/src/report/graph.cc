@@ -125,7 +125,7 @@ class Builder {
         NodeInfo n;
         n.address = addr;
         n.objfile = objfile;
-        slots_.push_back(Intern(std::move(n)));
+        slots_.push_back(Intern(std::move(n), 0));
         continue;
       }
       uint32_t first = l.lines_begin;
@@ -142,7 +142,7 @@ class Builder {
           n.objfile = objfile;
           n.start_line = f.start_line;
         }
-        slots_.push_back(Intern(std::move(n)));
+        slots_.push_back(Intern(std::move(n), f.start_line));
       }
     }
     loc_begin_.push_back(static_cast<uint32_t>(slots_.size()));
@@ -272,6 +272,7 @@ class Builder {
       GraphNode n;
       n.info = keys_[k];
       n.created = static_cast<uint32_t>(k);
+      n.function_start_line = function_start_[k];
       n.printable = printable_[k];
       n.flat = flat[k];
       n.flat_div = flat_div[k];
@@ -347,11 +348,12 @@ class Builder {
   }
 
  private:
-  uint32_t Intern(NodeInfo n) {
+  uint32_t Intern(NodeInfo n, int64_t function_start_line) {
     auto it = key_index_.find(n);
     if (it != key_index_.end()) return it->second;
     uint32_t id = static_cast<uint32_t>(keys_.size());
     printable_.push_back(n.PrintableName());
+    function_start_.push_back(function_start_line);
     key_index_.emplace(n, id);
     keys_.push_back(std::move(n));
     return id;
@@ -362,6 +364,7 @@ class Builder {
   int si_;
   std::vector<NodeInfo> keys_;
   std::vector<std::string> printable_;
+  std::vector<int64_t> function_start_;  // per key: Intern's function_start_line when it was made
   std::unordered_map<NodeInfo, uint32_t, NodeInfoHash> key_index_;
   std::vector<uint32_t> loc_begin_;  // per location: first slot; one extra at the end
   std::vector<uint32_t> slots_;      // node keys, in line order

@@ -52,6 +52,10 @@ struct GraphNode {
   // Position in pprof's own node order (CreateNodes: first use, location by
   // location), which the report's sort loses; -list's windows depend on it.
   uint32_t created = 0;
+  // The start line of the function of the (location, line) that first made
+  // this node, kept for every node (NodeInfo keeps it only where pprof's key
+  // does): -list's window of lines starts there.
+  int64_t function_start_line = 0;
   std::vector<uint32_t> in, out;  // edge indices, after edge trimming
   // -mean divides by the divisor sums (FlatValue/CumValue).
   int64_t FlatValue() const { return flat_div == 0 ? flat : GoDiv(flat, flat_div); }

@@ -233,6 +233,10 @@ std::vector<TableSpec> NodesTables() {
          [](sqlite3_context* c, const Row& r) { Int(c, static_cast<int64_t>(NodeOf(r).info.address)); }},
         {"start_line", "INTEGER", "The function's start line, kept (as pprof does) only for nodes without a name.",
          [](sqlite3_context* c, const Row& r) { Int(c, NodeOf(r).info.start_line); }},
+        {"function_start_line", "INTEGER",
+         "The start line of the node's function, for every node with one (of the first function that made the "
+         "node), else 0: where -list's listing of the function starts.",
+         [](sqlite3_context* c, const Row& r) { Int(c, NodeOf(r).function_start_line); }},
         {"binary", "TEXT", "The mapping's file, kept (as pprof does) only for nodes without a function name.",
          [](sqlite3_context* c, const Row& r) { TextOrNull(c, NodeOf(r).info.objfile); }},
         {"flat", "INTEGER", "Sum of the values of the samples whose leaf is this node.",

@@ -349,6 +349,7 @@ std::vector<TableSpec> ReportTables();  // tables/report_tables.cc
 std::vector<TableSpec> TracesTables();  // tables/traces_table.cc
 std::vector<TableSpec> NodesTables();   // tables/nodes_table.cc
 std::vector<TableSpec> OptionsTables(); // tables/options_table.cc
+std::vector<TableSpec> ListTables();    // tables/list_tables.cc
 
 const std::vector<TableSpec>& AllTables() {
   static const std::vector<TableSpec> tables = [] {
@@ -357,6 +358,7 @@ const std::vector<TableSpec>& AllTables() {
     for (TableSpec& t : TracesTables()) all.push_back(std::move(t));
     for (TableSpec& t : NodesTables()) all.push_back(std::move(t));
     for (TableSpec& t : OptionsTables()) all.push_back(std::move(t));
+    for (TableSpec& t : ListTables()) all.push_back(std::move(t));
     return all;
   }();
   return tables;
