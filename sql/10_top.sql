@@ -32,20 +32,20 @@
 -- The report's shown nodes with their figures; an internal view. It is a view
 -- rather than a CTE because pprof_top_graph reads it twice: SQLite 3.40 pushes
 -- no constraint into a CTE used more than once, but into each use of a view.
-DROP VIEW IF EXISTS temp.pprof_top_nodes;
-CREATE TEMP VIEW pprof_top_nodes AS
+DROP VIEW IF EXISTS temp._pprof_graph_nodes;
+CREATE TEMP VIEW _pprof_graph_nodes AS
 WITH
 opts AS NOT MATERIALIZED (
-  SELECT o.profile_id, o.options, o.sample_type, o.sample_unit, o.mean, o.granularity, o.inlines, o.cum_sort,
+  SELECT o.profile_id, o.options, o.report, o.sample_type, o.sample_unit, o.mean, o.granularity, o.inlines, o.cum_sort,
          o.nodecount, o.nodefraction, o.edgefraction, o.output_unit,
          CASE WHEN o.mean THEN t.mean_total ELSE t.total END AS total,
          (SELECT z.type FROM pprof_sample_types z WHERE z.profile_id = o.profile_id AND z.sample_index = 0) AS type0,
          -- (a dummy window keeps SQLite from flattening this step into the
          -- next: the total, summed over the samples, would be read per node)
-         row_number() OVER (PARTITION BY o.profile_id, o.options) AS one
+         row_number() OVER (PARTITION BY o.profile_id, o.options, o.report) AS one
   FROM pprof_report_options o
   JOIN pprof_sample_types t ON t.profile_id = o.profile_id AND t.sample_index = o.sample_index
-  WHERE o.report = 'top' AND o.error IS NULL
+  WHERE o.report IN ('top', 'peek') AND o.error IS NULL
 ),
 -- The untrimmed nodes; -mean divides by the same node's values of sample type 0.
 nodes0 AS NOT MATERIALIZED (
@@ -68,7 +68,7 @@ nodes AS NOT MATERIALIZED (
   FROM nodes0 n
 ),
 flat_total AS NOT MATERIALIZED (
-  SELECT n.*, sum(flat) OVER (PARTITION BY profile_id, options) AS total_value FROM nodes n
+  SELECT n.*, sum(flat) OVER (PARTITION BY profile_id, options, report) AS total_value FROM nodes n
 ),
 cut AS NOT MATERIALIZED (
   SELECT n.*, abs(@go_int64(total_value * nodefraction)) AS node_cutoff,
@@ -82,11 +82,11 @@ kept1 AS NOT MATERIALIZED (
 -- only through the partitioning of its windows when they all agree)
 counted AS NOT MATERIALIZED (
   SELECT k.*, sum(NOT kept) OVER w AS dropped_nodes, sum(kept) OVER w AS orig_count
-  FROM kept1 k WINDOW w AS (PARTITION BY profile_id, options)
+  FROM kept1 k WINDOW w AS (PARTITION BY profile_id, options, report)
 ),
 ordered AS NOT MATERIALIZED (
   SELECT k.*,
-         row_number() OVER (PARTITION BY profile_id, options, kept
+         row_number() OVER (PARTITION BY profile_id, options, report, kept
                             ORDER BY CASE WHEN cum_sort THEN abs(cum) ELSE abs(flat) END DESC, name,
                                      CASE WHEN cum_sort THEN abs(flat) ELSE abs(cum) END DESC, sort_key) - 1 AS rank
   FROM counted k
@@ -96,12 +96,12 @@ shown AS NOT MATERIALIZED (
 ),
 sums AS NOT MATERIALIZED (
   SELECT s.*,
-         sum(flat_v) OVER (PARTITION BY profile_id, options ORDER BY rank ROWS UNBOUNDED PRECEDING) AS running,
+         sum(flat_v) OVER (PARTITION BY profile_id, options, report ORDER BY rank ROWS UNBOUNDED PRECEDING) AS running,
          sum(flat_v) OVER w AS flat_sum,
          count(*) OVER w AS shown_count,
          -- selectOutputUnit's smallest value: |flat|, or |cum| when flat is 0.
          min(nullif(CASE WHEN flat_v <> 0 THEN abs(flat_v) ELSE abs(cum_v) END, 0)) OVER w AS min_value
-  FROM shown s WINDOW w AS (PARTITION BY profile_id, options)
+  FROM shown s WINDOW w AS (PARTITION BY profile_id, options, report)
 ),
 unit AS NOT MATERIALIZED (
   SELECT s.*, @select_output_unit_full(output_unit, 1, sample_unit, coalesce(min_value, 0), total, 1.0, 0) AS out_unit
@@ -124,10 +124,10 @@ WITH
 -- the walk is skipped: an import stores the stacks of inlines = 1 only.)
 frames AS NOT MATERIALIZED (
   SELECT n.profile_id, n.options, n.edge_cutoff, f.stack_id, f.depth, f.node_id, f.is_inline, f.value
-  FROM pprof_top_nodes n
+  FROM _pprof_graph_nodes n
   JOIN pprof_node_stacks f ON f.profile_id = n.profile_id AND f.granularity = n.granularity
                           AND f.inlines = n.inlines AND f.sample_type = n.sample_type AND f.node_id = n.node_id
-  WHERE n.inlines
+  WHERE n.report = 'top' AND n.inlines
 ),
 links AS NOT MATERIALIZED (
   SELECT profile_id, options, edge_cutoff, stack_id, depth, node_id AS callee, is_inline, value,
@@ -153,7 +153,8 @@ labels AS NOT MATERIALIZED (
   WINDOW w AS (PARTITION BY profile_id, options, callee)
 ),
 text1 AS NOT MATERIALIZED (
-  SELECT u.*, @scaled_label(flat_v, sample_unit, out_unit) AS flat_text FROM pprof_top_nodes u
+  SELECT u.*, @scaled_label(flat_v, sample_unit, out_unit) AS flat_text FROM _pprof_graph_nodes u
+  WHERE report = 'top'
 ),
 text2 AS NOT MATERIALIZED (
   SELECT t.*, @scaled_label(cum_v, sample_unit, out_unit) AS cum_text FROM text1 t
@@ -216,53 +217,49 @@ FROM pprof_top_graph;
 -- view. A view rather than a CTE: pprof_top_text reads it in several arms, and
 -- SQLite 3.40 pushes the query's constraints into a windowed CTE only when it
 -- is read once (each read of a view gets them).
-DROP VIEW IF EXISTS temp.pprof_top_stats;
-CREATE TEMP VIEW pprof_top_stats AS
+DROP VIEW IF EXISTS temp._pprof_graph_stats;
+CREATE TEMP VIEW _pprof_graph_stats AS
 -- The report's figures, from its first node (every node carries them; the
 -- nodes without their labels: the label walk costs most).
 -- (A report with no node, e.g. after -ignore, still prints its figures: the
 -- row of every option string with zeros, used when no node comes first.)
 WITH
 stats0 AS NOT MATERIALIZED (
-  SELECT profile_id, options, 0 AS fallback, sample_unit, out_unit, total, flat_sum, dropped_nodes, orig_count,
+  SELECT profile_id, options, report, granularity, 0 AS fallback, sample_unit, out_unit, total, flat_sum, dropped_nodes, orig_count,
          shown_count, nodefraction
-  FROM pprof_top_nodes WHERE rank = 0
+  FROM _pprof_graph_nodes WHERE rank = 0
   UNION ALL
-  SELECT o.profile_id, o.options, 1, o.sample_unit, o.output_unit, CASE WHEN o.mean THEN t.mean_total ELSE t.total END,
+  SELECT o.profile_id, o.options, o.report, o.granularity, 1, o.sample_unit, o.output_unit, CASE WHEN o.mean THEN t.mean_total ELSE t.total END,
          0, 0, 0, 0, o.nodefraction
   FROM pprof_report_options o
   JOIN pprof_sample_types t ON t.profile_id = o.profile_id AND t.sample_index = o.sample_index
-  WHERE o.report = 'top' AND o.error IS NULL
+  WHERE o.report IN ('top', 'peek') AND o.error IS NULL
 ),
 stats1 AS NOT MATERIALIZED (
-  SELECT s.*, row_number() OVER (PARTITION BY profile_id, options ORDER BY fallback) AS pick FROM stats0 s
+  SELECT s.*, row_number() OVER (PARTITION BY profile_id, options, report ORDER BY fallback) AS pick FROM stats0 s
 )
-SELECT profile_id, options, sample_unit,
+SELECT profile_id, options, report, granularity, sample_unit,
        CASE WHEN fallback THEN @select_output_unit_full(out_unit, 1, sample_unit, 0, total, 1.0, 0) ELSE out_unit END
          AS out_unit,
        total, flat_sum, dropped_nodes, orig_count, shown_count, nodefraction
 FROM stats1 WHERE pick = 1;
 
-DROP VIEW IF EXISTS temp.pprof_top_text;
-CREATE TEMP VIEW pprof_top_text(
-  -- The profile (pprof_load's id).
-  profile_id,
-  -- pprof's report flags ('' for the defaults).
-  options,
-  -- Order of the lines.
-  line_no,
-  -- One line of the report, as `go tool pprof -top` prints it.
-  text
-) AS
+-- The lines above a graph report's table (-top, -peek; report.go
+-- reportLabels): the profile's header with its Duration: line in the
+-- report's unit, the Active filters:, and Showing nodes accounting for ...,
+-- Dropped ... and Showing top ..., then -top's legend; an internal view,
+-- per report.
+DROP VIEW IF EXISTS temp._pprof_graph_header;
+CREATE TEMP VIEW _pprof_graph_header(profile_id, options, report, granularity, line_no, text) AS
 WITH
 -- pprof_prepare's filters, listed as pprof lists them (cut at 80 bytes).
 filters AS NOT MATERIALIZED (
-  SELECT o.profile_id, o.options, f.key, f.value AS filter
+  SELECT o.profile_id, o.options, o.report, o.granularity, f.key, f.value AS filter
   FROM pprof_report_options o JOIN pprof_profiles p ON p.profile_id = o.profile_id, json_each(p.active_filters) f
-  WHERE o.report = 'top' AND o.error IS NULL
+  WHERE o.report IN ('top', 'peek') AND o.error IS NULL
 ),
 stat1 AS NOT MATERIALIZED (
-  SELECT s.*, @scaled_label(flat_sum, sample_unit, out_unit) AS flat_sum_text FROM pprof_top_stats s
+  SELECT s.*, @scaled_label(flat_sum, sample_unit, out_unit) AS flat_sum_text FROM _pprof_graph_stats s
 ),
 stat2 AS NOT MATERIALIZED (
   SELECT s.*, @scaled_label(total, sample_unit, out_unit) AS total_text FROM stat1 s
@@ -274,22 +271,22 @@ stat4 AS NOT MATERIALIZED (
   SELECT s.*, @scaled_label(abs(@go_int64(total * nodefraction)), sample_unit, out_unit) AS cutoff_text FROM stat3 s
 )
 -- The profile's header; its Duration: line in the report's unit.
-SELECT h.profile_id, h.options, h.line_no,
+SELECT h.profile_id, h.options, h.report, s.granularity, h.line_no,
        CASE WHEN h.total IS NULL THEN h.text
             ELSE 'Duration: ' || h.duration_label || ', Total samples = ' || s.total_text || ' ' || h.duration_ratio END
-FROM pprof_report_header h JOIN stat4 s ON s.profile_id = h.profile_id AND s.options = h.options
-WHERE h.report = 'top'
+FROM pprof_report_header h
+JOIN stat4 s ON s.profile_id = h.profile_id AND s.options = h.options AND s.report = h.report
 UNION ALL
-SELECT profile_id, options, 999903, 'Active filters:' FROM filters WHERE key = 0
+SELECT profile_id, options, report, granularity, 999903, 'Active filters:' FROM filters WHERE key = 0
 UNION ALL
-SELECT profile_id, options, 999904 + key,
+SELECT profile_id, options, report, granularity, 999904 + key,
        '   ' || CASE WHEN length(CAST(filter AS BLOB)) > 80 THEN CAST(substr(CAST(filter AS BLOB), 1, 80) AS TEXT) || char(8230)
                      ELSE filter END
 FROM filters
 UNION ALL
 -- The lines below the header, from one read of the figures (each read
 -- computes the report's nodes again).
-SELECT s.profile_id, s.options, k.line_no,
+SELECT s.profile_id, s.options, s.report, s.granularity, k.line_no,
        CASE k.line_no
          WHEN 999950 THEN 'Showing nodes accounting for ' || flat_sum_text || ', ' || flat_sum_pct || ' of '
                           || total_text || ' total'
@@ -302,6 +299,21 @@ FROM stat4 s
 JOIN (SELECT 999950 AS line_no UNION ALL SELECT 999951 UNION ALL SELECT 999952 UNION ALL SELECT 1000000) k
 WHERE (k.line_no <> 999951 OR (total <> 0 AND dropped_nodes > 0))
   AND (k.line_no <> 999952 OR (total <> 0 AND shown_count < orig_count))
+  -- -top's legend (-peek's follows its separator: sql/20_peek.sql).
+  AND (k.line_no <> 1000000 OR s.report = 'top');
+
+DROP VIEW IF EXISTS temp.pprof_top_text;
+CREATE TEMP VIEW pprof_top_text(
+  -- The profile (pprof_load's id).
+  profile_id,
+  -- pprof's report flags ('' for the defaults).
+  options,
+  -- Order of the lines.
+  line_no,
+  -- One line of the report, as `go tool pprof -top` prints it.
+  text
+) AS
+SELECT profile_id, options, line_no, text FROM _pprof_graph_header WHERE report = 'top'
 UNION ALL
 SELECT profile_id, options, 1000001 + rank,
        -- Built with || rather than printf's %s, which stops at a NUL byte: names

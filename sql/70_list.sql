@@ -77,7 +77,7 @@ nodes AS NOT MATERIALIZED (
          CASE WHEN n.function_start_line <> 0 THEN n.function_start_line ELSE n.line - 5 END AS node_first,
          n.line + 5 AS node_last
   FROM pprof_report_options o
-  JOIN pprof_symbol_matches m ON m.profile_id = o.profile_id
+  JOIN pprof_symbol_matches m ON m.profile_id = o.profile_id AND m.granularity = ''
   JOIN pprof_nodes n ON n.profile_id = o.profile_id AND n.granularity = 'lines' AND n.inlines = o.inlines
                     AND n.sample_type = o.sample_type AND coalesce(n.function, '') = m.function
   WHERE o.report = 'list' AND o.error IS NULL AND n.file IS NOT NULL
@@ -186,7 +186,7 @@ nodes AS NOT MATERIALIZED (
          n.line + 5 AS node_last
   FROM pprof_report_options o
   JOIN pprof_sample_types t ON t.profile_id = o.profile_id AND t.sample_index = o.sample_index
-  JOIN pprof_symbol_matches m ON m.profile_id = o.profile_id
+  JOIN pprof_symbol_matches m ON m.profile_id = o.profile_id AND m.granularity = ''
   JOIN pprof_nodes n ON n.profile_id = o.profile_id AND n.granularity = 'lines' AND n.inlines = o.inlines
                     AND n.sample_type = o.sample_type AND coalesce(n.function, '') = m.function
   WHERE o.report = 'list' AND o.error IS NULL

@@ -106,7 +106,7 @@ def main():
                           f"pprof_import('{imported}')"], cwd=corpus, capture_output=True, text=True)
     check("import through Debian's sqlite3", out.returncode == 0 and out.stdout.strip().endswith("|1"), out.stderr)
     # Plain SQLite has no regexp: the user says which functions -list's symbol selects.
-    subprocess.run(["sqlite3", imported, "INSERT INTO pprof_symbol_matches VALUES "
+    subprocess.run(["sqlite3", imported, "INSERT INTO pprof_symbol_matches(profile_id, symbol, function) VALUES "
                     "(1, 'Mul$', 'goapp/mathx.(*Matrix).Mul')"], check=True)
     listing = ("SELECT text FROM pprof_list_text WHERE profile_id = 1 AND options = '' "
                "AND symbol = 'Mul$' ORDER BY line_no")

@@ -30,7 +30,7 @@ REPORTS = {"top": "top", "text": "top", "list": "list", "peek": "peek", "traces"
 # The reports whose views are plain SQL over the imported tables. The others
 # still read tables or functions only the extension has; their rows are
 # counted and named in the output, not checked.
-PLAIN_REPORTS = {"list"}
+PLAIN_REPORTS = {"list", "top", "peek"}
 
 
 def manifest(folder, group=None):
@@ -83,8 +83,9 @@ def query(report, options, symbol):
 def setup(db, report, options, symbol):
     """What a plain-SQLite user runs before the documented query (docs/SCHEMA.md,
     "Reports in a plain database"): the option string, and for -list the
-    functions the symbol selects, found with Python's re (which agrees with
-    pprof's RE2 on the corpus' patterns) over pprof_functions' names."""
+    functions the symbol selects, for -peek the nodes' names (at every
+    granularity), found with Python's re (which agrees with pprof's RE2 on the
+    corpus' patterns) over pprof_functions' and pprof_nodes' names."""
     sql = ["INSERT OR IGNORE INTO pprof_options(profile_id, options) VALUES (1, %s)" % quote(options)]
     if report == "list":
         con = sqlite3.connect(db)
@@ -93,10 +94,25 @@ def setup(db, report, options, symbol):
         ids = [str(i) for i, name in con.execute("SELECT function_id, name FROM pprof_functions WHERE profile_id = 1")
                if rx.search(name)]
         con.close()
-        sql.append("INSERT OR IGNORE INTO pprof_symbol_matches SELECT DISTINCT 1, %s, name FROM pprof_functions "
+        sql.append("INSERT OR IGNORE INTO pprof_symbol_matches(profile_id, symbol, function) SELECT DISTINCT 1, %s, name FROM pprof_functions "
                    "WHERE profile_id = 1 AND function_id IN (%s)" % (quote(symbol), ",".join(ids)))
         if rx.search(""):
-            sql.append("INSERT OR IGNORE INTO pprof_symbol_matches VALUES (1, %s, '')" % quote(symbol))
+            sql.append("INSERT OR IGNORE INTO pprof_symbol_matches(profile_id, symbol, function) VALUES (1, %s, '')" % quote(symbol))
+    if report == "peek":
+        con = sqlite3.connect(db)
+        con.text_factory = bytes
+        rx = re.compile(symbol)
+        keys = set()
+        for gran, inlines, node_id, name in con.execute(
+                "SELECT granularity, inlines, node_id, name FROM pprof_nodes WHERE profile_id = 1"):
+            if isinstance(name, bytes) and rx.search(name.decode("utf-8", "surrogateescape")):
+                keys.add("(%s, %d, %d)" % (quote(gran.decode()), inlines, node_id))
+        con.close()
+        if keys:
+            sql.append("INSERT OR IGNORE INTO pprof_symbol_matches(profile_id, symbol, granularity, function) "
+                       "SELECT DISTINCT 1, %s, n.granularity, n.name FROM pprof_nodes n "
+                       "JOIN (VALUES %s) k ON n.granularity = k.column1 AND n.inlines = k.column2 "
+                       "AND n.node_id = k.column3 WHERE n.profile_id = 1" % (quote(symbol), ", ".join(sorted(keys))))
     return ";\n".join(sql) + ";\n"
 
 
@@ -121,6 +137,25 @@ def run_python(db, sql, params, prelude):
     finally:
         con.close()
     return b"".join(r[0] + b"\n" for r in rows)
+
+
+def check_every_object(db, profile):
+    """Every table and view of a freshly imported database reads in plain
+    SQLite: none references a function or table only the extension has."""
+    con = sqlite3.connect(db)
+    con.text_factory = bytes
+    try:
+        names = [r[0].decode() for r in con.execute(
+            "SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') ORDER BY name")]
+        for name in names:
+            try:
+                con.execute('SELECT * FROM "%s" LIMIT 1' % name).fetchall()
+                ok, err = True, ""
+            except sqlite3.Error as e:
+                ok, err = False, str(e)
+            check("python3 %s: SELECT * FROM %s" % (profile, name), ok, err)
+    finally:
+        con.close()
 
 
 def main():
@@ -156,6 +191,7 @@ def main():
                     check("import " + profile, False, proc.stderr)
                     continue
                 dbs[key] = db
+                check_every_object(db, profile)
             want = open(os.path.join(row["dir"], row["golden"]), "rb").read()
             sql, params = query(report, options, symbol)
             prelude = setup(dbs[key], report, options, symbol)

@@ -218,7 +218,7 @@ TEST_F(Import, ListingWithoutTheExtensionEqualsPprof) {
     // selects (here those the golden lists).
     PlainDb plain(db_path);
     for (const std::string& fn : functions) {
-      plain.Query("INSERT INTO pprof_symbol_matches VALUES (1, 'golden', " + Quote(fn) + ")");
+      plain.Query("INSERT INTO pprof_symbol_matches(profile_id, symbol, function) VALUES (1, 'golden', " + Quote(fn) + ")");
     }
     std::string got;
     for (const auto& row : plain.Query("SELECT text FROM pprof_list_text WHERE profile_id = 1 AND options = '' AND "
@@ -255,7 +255,7 @@ TEST_F(Import, ListingWithAnInsertedOptionStringEqualsPprof) {
       "AND symbol = 'Mul$' ORDER BY line_no";
   EXPECT_TRUE(plain.Query(query).empty()) << "nothing before the inserts";
   plain.Query("INSERT INTO pprof_options VALUES (1, '-unit=ms -noinlines')");
-  plain.Query("INSERT INTO pprof_symbol_matches SELECT DISTINCT 1, 'Mul$', name FROM pprof_functions "
+  plain.Query("INSERT INTO pprof_symbol_matches(profile_id, symbol, function) SELECT DISTINCT 1, 'Mul$', name FROM pprof_functions "
               "WHERE profile_id = 1 AND name = 'goapp/mathx.(*Matrix).Mul'");
   std::string got;
   for (const auto& row : plain.Query(query)) got += row[0] + "\n";

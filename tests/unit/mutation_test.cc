@@ -943,7 +943,6 @@ void Check(Db& db, Watchdog& dog, const TempDir& dir, const std::string& name, c
     counts->loaded++;
     EXPECT_NE(expect, Expect::kError) << name << ": an invalid variant loaded";
     const std::string id = rows.at(0).at(0);
-    const std::string where = " WHERE profile_id = " + id;
     // The views that sum values in SQL (sum()) fail with SQLite's "integer
     // overflow" where pprof's int64 sums wrap. (A drop_frames or keep_frames
     // that corrupt bytes break is no error: pprof ignores it, prunes nothing.)
@@ -951,8 +950,11 @@ void Check(Db& db, Watchdog& dog, const TempDir& dir, const std::string& name, c
       // (A comparison can leave no sample types: pprof's "profile has no samples".)
       return err.empty() || err == "integer overflow" || err.find(": profile has no samples") != std::string::npos;
     };
+    // Statements with the profile as ?1, prepared once per Db (TryBound):
+    // the report views compile to large programs.
+    const std::string where = " WHERE profile_id = ?1";
     for (const char* t : kTables) {
-      std::string e = db.Try(std::string("SELECT count(*) FROM ") + t + where);
+      std::string e = db.TryBound(std::string("SELECT count(*) FROM ") + t + where, {id});
       // The core reports on the same profile as the reports (a sample type per row: never "no samples").
       if (std::string(t).rfind("pprof_graph", 0) == 0 || std::string(t) == "pprof_report_labels" ||
           std::string(t).rfind("pprof_node", 0) == 0) {
@@ -962,7 +964,7 @@ void Check(Db& db, Watchdog& dog, const TempDir& dir, const std::string& name, c
       }
     }
     std::vector<std::string> reports = {
-        "SELECT count(*) FROM pprof_diff" + where + " AND base_id = " + Quote(id) + " AND options = ''",
+        "SELECT count(*) FROM pprof_diff" + where + " AND base_id = ?1 AND options = ''",
         "SELECT text FROM pprof_top_text" + where + " AND options = '' ORDER BY line_no"};
     const std::string opts = " AND options = ''";
     if (all_views) {
@@ -979,7 +981,7 @@ void Check(Db& db, Watchdog& dog, const TempDir& dir, const std::string& name, c
       }
     }
     for (const std::string& q : reports) {
-      std::string e = db.Try(q);
+      std::string e = db.TryBound(q, {id});
       EXPECT_TRUE(report_ok(e)) << name << ": " << q << ": " << e;
     }
     if (all_views) {
@@ -987,7 +989,7 @@ void Check(Db& db, Watchdog& dog, const TempDir& dir, const std::string& name, c
       std::string e = db.Try("SELECT pprof_prepare(" + Quote(id) + ")", &prepared);
       EXPECT_TRUE(report_ok(e)) << name << ": pprof_prepare: " << e;
       if (e.empty() && !prepared.empty()) {
-        e = db.Try("SELECT stack, value FROM pprof_folded WHERE profile_id = " + prepared[0][0] + opts);
+        e = db.TryBound("SELECT stack, value FROM pprof_folded WHERE profile_id = ?1" + opts, {prepared[0][0]});
         EXPECT_TRUE(report_ok(e)) << name << ": pprof_folded: " << e;
         db.Try("SELECT pprof_unload(" + prepared[0][0] + ")");
       }
@@ -997,7 +999,7 @@ void Check(Db& db, Watchdog& dog, const TempDir& dir, const std::string& name, c
         e = db.Try("SELECT pprof_prepare(" + Quote(id) + ", " + Quote(flags) + ")", &diff);
         EXPECT_TRUE(report_ok(e)) << name << ": pprof_prepare " << flags << ": " << e;
         if (e.empty() && !diff.empty()) {
-          e = db.Try("SELECT text FROM pprof_top_text WHERE profile_id = " + diff[0][0] + opts);
+          e = db.TryBound("SELECT text FROM pprof_top_text WHERE profile_id = ?1" + opts, {diff[0][0]});
           EXPECT_TRUE(report_ok(e)) << name << ": top of " << flags << ": " << e;
           db.Try("SELECT pprof_unload(" + diff[0][0] + ")");
         }

@@ -275,7 +275,7 @@ TEST(Untrusted, EditedImportedDatabaseReadsNoFile) {
                         "INSERT OR REPLACE INTO pprof_source_files SELECT DISTINCT profile_id, file, 1, '', NULL FROM pprof_nodes "
                         "WHERE granularity = 'lines' AND file IS NOT NULL;"
                         "UPDATE pprof_source_files SET error = NULL, stored = 1;"
-                        "INSERT INTO pprof_symbol_matches SELECT DISTINCT 1, '', name FROM pprof_functions;"),
+                        "INSERT INTO pprof_symbol_matches(profile_id, symbol, function) SELECT DISTINCT 1, '', name FROM pprof_functions;"),
               "");
   }
   for (const char* trusted : {"OFF", "ON"}) {

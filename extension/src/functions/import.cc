@@ -209,7 +209,7 @@ LEFT JOIN pprof_lines l ON l.profile_id = s.profile_id AND l.location_id = s.loc
     // will query with (the extension computes them: tables/list_tables.cc).
     PPROF_RETURN_IF_ERROR(Exec(
         "CREATE TABLE IF NOT EXISTS main.pprof_symbol_matches(profile_id INTEGER, symbol TEXT, function TEXT, "
-        "PRIMARY KEY (profile_id, symbol, function)) WITHOUT ROWID"));
+        "granularity TEXT NOT NULL DEFAULT '', PRIMARY KEY (profile_id, symbol, granularity, function)) WITHOUT ROWID"));
     static const char* const kIndexes[] = {
         "pprof_lines(profile_id, function_id)",
         "pprof_functions(name)",

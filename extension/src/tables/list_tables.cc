@@ -2,9 +2,11 @@
 // core, declared so that each also exists, as a real table, in a database
 // written by pprof_import, where plain SQLite has no regexp and no files:
 //
-//   pprof_symbol_matches  the function names a report's symbol regexp (-list=,
-//                         -peek=) selects. Here: computed for the constrained
-//                         profile and symbol (Go RE2, unanchored, as pprof);
+//   pprof_symbol_matches  the names a report's symbol regexp selects: function
+//                         names (-list=), or the nodes' printed names at a
+//                         granularity (-peek=). Here: computed for the
+//                         constrained profile, symbol and granularity (Go
+//                         RE2, unanchored, as pprof);
 //                         in an imported database an empty table the user
 //                         fills with the names they want under a symbol.
 //   pprof_source_files    per profile and source file, whether its text is
@@ -15,10 +17,12 @@
 //                         import wrote.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <set>
 
 #include "base/sqlite_util.h"
 #include "functions/functions.h"
+#include "report/graph.h"
 #include "report/regexp.h"
 #include "report/source.h"
 #include "vtab/table.h"
@@ -27,30 +31,50 @@ namespace pprofsql {
 namespace {
 
 struct MatchesData {
-  std::vector<std::string> functions;  // sorted, distinct
+  std::vector<std::string> functions;  // sorted (byte order), distinct
 };
 
-Result<std::shared_ptr<const void>> ComputeMatches(const LoadedProfile& loaded, const Registry&,
+Result<std::shared_ptr<const void>> ComputeMatches(const LoadedProfile& loaded, const Registry& reg,
                                                    const std::vector<std::string>& params) {
-  if (params.size() != 1) return Status::Error("internal error: expected symbol");
+  if (params.size() != 2) return Status::Error("internal error: expected symbol and granularity");
   auto data = std::make_shared<MatchesData>();
   // Unconstrained (or ''): no symbol, so nothing is selected. A report with
   // no symbol does not read this table.
   if (params[0].empty()) return std::shared_ptr<const void>(std::move(data));
   auto rx = Regexp::Compile(params[0]);
   if (!rx.ok()) return Status::Error(fmt::format("parsing argument regexp {}: {}", params[0], rx.status().message()));
-  const Profile& p = *loaded.profile;
-  std::set<std::string_view> names;
-  // Nodes of code without a function (an address only) have the name '':
-  // a regexp matching the empty string selects them too, as in pprof.
-  names.insert(std::string_view());
-  for (const Function& f : p.functions) names.insert(p.str(f.name));
-  for (std::string_view n : names) {
-    if (rx->Search(n)) data->functions.emplace_back(n);
+  const std::string& granularity = params[1];
+  std::set<std::string> names;
+  if (granularity.empty()) {
+    // -list matches function names. Nodes of code without a function (an
+    // address only) have the name '': a regexp matching the empty string
+    // selects them too, as in pprof.
+    const Profile& p = *loaded.profile;
+    names.insert(std::string());
+    for (const Function& f : p.functions) names.emplace(p.str(f.name));
+  } else {
+    // -peek matches the names pprof prints for the nodes (report.go
+    // printTree): those of every sample type and inlining mode, so that any
+    // report at this granularity finds its nodes here.
+    auto rp = ReportProfile(loaded, reg, /*merge=*/false);
+    if (!rp.ok()) return rp.status();
+    const Profile& p = *rp.value()->profile;
+    GraphInputs inputs;
+    inputs.trim_path = reg.trim_path;
+    inputs.source_path = reg.source_path;
+    for (size_t si = 0; si < p.sample_types.size(); si++) {
+      for (bool inlines : {true, false}) {
+        auto g = BuildNodeGraph(p, granularity, inlines, static_cast<int>(si), /*with_edges=*/false, inputs);
+        if (!g.ok()) return g.status();
+        for (const GraphNode& n : g->nodes) names.insert(n.printable);
+      }
+    }
+  }
+  for (const std::string& n : names) {
+    if (rx->Search(n)) data->functions.push_back(n);
   }
   return std::shared_ptr<const void>(std::move(data));
 }
-
 struct SourceFileData {
   bool asked = false;  // a file was constrained: one row
   std::string error;   // "" when the reader can read the file
@@ -68,9 +92,16 @@ Result<std::shared_ptr<const void>> ComputeSourceFile(const LoadedProfile&, cons
   return std::shared_ptr<const void>(std::move(data));
 }
 
-const ComputedSpec kMatchesSpec = {"symbol_matches", {"symbol"}, ComputeMatches, [](const void* d) {
-                                     return static_cast<uint32_t>(static_cast<const MatchesData*>(d)->functions.size());
-                                   }};
+const ComputedSpec kMatchesSpec = {"symbol_matches", {"symbol", "granularity"}, ComputeMatches,
+    [](const void* d) { return static_cast<uint32_t>(static_cast<const MatchesData*>(d)->functions.size()); },
+    {}, nullptr, {},
+    // A join on the name (-peek: each node of the graph against the few
+    // names its regexp selects) looks the name up instead of listing them.
+    [](const void* d, std::string_view name, std::vector<uint32_t>& rows) {
+      const std::vector<std::string>& names = static_cast<const MatchesData*>(d)->functions;
+      auto it = std::lower_bound(names.begin(), names.end(), name);
+      if (it != names.end() && *it == name) rows.push_back(static_cast<uint32_t>(it - names.begin()));
+    }};
 const ComputedSpec kSourceFileSpec = {"source_file", {"file"}, ComputeSourceFile,
                                       [](const void* d) {
                                         return static_cast<const SourceFileData*>(d)->asked ? uint32_t{1} : uint32_t{0};
@@ -84,17 +115,20 @@ const ColumnSpec kProfileId = {"profile_id", "INTEGER", "Id returned by pprof_lo
 std::vector<TableSpec> ListTables() {
   std::vector<TableSpec> t;
   t.push_back({"pprof_symbol_matches",
-               "The function names of a profile that a report's symbol (the regexp of -list= or -peek=) selects. "
-               "With the extension: every distinct function name of the profile the regexp matches (Go RE2 "
-               "syntax, unanchored, as pprof), for the constrained symbol (none when unconstrained). In an "
-               "imported database: a table, empty at import, into which you insert the names you want under a "
-               "symbol of your choosing. Parameter: symbol.",
+               "The names a report's symbol (the regexp of -list= or -peek=) selects: with granularity '' (the "
+               "default) function names, as -list matches; with a granularity, the names pprof prints for the "
+               "nodes at it (pprof_nodes.name), as -peek matches. With the extension: every distinct such name of "
+               "the profile the regexp matches (Go RE2 syntax, unanchored, as pprof), for the constrained symbol "
+               "(none when unconstrained). In an imported database: a table, empty at import, into which you "
+               "insert the names you want under a symbol of your choosing. Parameters: symbol, granularity.",
                ParentKind::kComputed,
-               nullptr,
+               "function",
                nullptr,
                false,
                {kProfileId,
-                {"function", "TEXT", "A function name the symbol selects ('' selects code without a function).",
+                {"function", "TEXT",
+                 "A name the symbol selects: a function name ('' selects code without a function), or with a "
+                 "granularity a node's name.",
                  [](sqlite3_context* c, const Row& r) {
                    ResultText(c, static_cast<const MatchesData*>(r.computed)->functions[r.child]);
                  }}},

@@ -98,6 +98,7 @@ struct Cursor : sqlite3_vtab_cursor {
   size_t profile_pos = 0;
   bool by_key = false;
   std::vector<int64_t> keys;  // parent ids to visit, when by_key
+  std::vector<std::string> text_keys;  // the keys of a TEXT key column, when by_key
   size_t parent_pos = 0;
   uint32_t child_count = 0;
   // Computed tables looked up by key: the rows of the keys, in key order.
@@ -116,7 +117,11 @@ struct Cursor : sqlite3_vtab_cursor {
     if (spec->computed && by_key) {  // one parent: the computed rows, of the keys asked for
       if (parent_pos > 0) return false;
       key_rows.clear();
-      for (int64_t k : keys) spec->computed->rows_of_key(computed.get(), k, key_rows);
+      if (spec->computed->rows_of_text_key) {
+        for (const std::string& k : text_keys) spec->computed->rows_of_text_key(computed.get(), k, key_rows);
+      } else {
+        for (int64_t k : keys) spec->computed->rows_of_key(computed.get(), k, key_rows);
+      }
       child_count = static_cast<uint32_t>(key_rows.size());
       row.parent = 0;
       if (child_count == 0) return false;
@@ -237,6 +242,26 @@ struct Cursor : sqlite3_vtab_cursor {
 };
 
 // Collects the value(s) of one argv entry: an IN list or a single value.
+// The distinct texts of an equality or IN constraint's value(s), taken by
+// their byte length (profile strings may hold NUL bytes); NULL equals nothing.
+std::vector<std::string> TextValues(sqlite3_value* v, bool is_in) {
+  std::vector<std::string> out;
+  auto add = [&](sqlite3_value* x) {
+    if (sqlite3_value_type(x) == SQLITE_NULL) return;
+    const unsigned char* t = sqlite3_value_text(x);
+    out.emplace_back(t ? reinterpret_cast<const char*>(t) : "", static_cast<size_t>(sqlite3_value_bytes(x)));
+  };
+  if (is_in) {
+    sqlite3_value* x = nullptr;
+    for (int rc = sqlite3_vtab_in_first(v, &x); rc == SQLITE_OK && x; rc = sqlite3_vtab_in_next(v, &x)) add(x);
+  } else {
+    add(v);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 std::vector<int64_t> Values(sqlite3_value* v, bool is_in) {
   std::vector<int64_t> out;
   auto add = [&](sqlite3_value* x) {
@@ -463,7 +488,11 @@ int Filter(sqlite3_vtab_cursor* cur, int idx, const char*, int argc, sqlite3_val
     c->by_key = (idx & kKeyEq) != 0;
     if (c->by_key) {
       if (arg >= argc) return SetVtabError(cur->pVtab, "internal error: missing key argument");
-      c->keys = Values(argv[arg++], idx & kKeyIn);
+      if (aux->spec->computed && aux->spec->computed->rows_of_text_key) {
+        c->text_keys = TextValues(argv[arg++], idx & kKeyIn);
+      } else {
+        c->keys = Values(argv[arg++], idx & kKeyIn);
+      }
     }
     c->params.clear();
     if (aux->spec->computed) {
@@ -600,7 +629,7 @@ int RegisterTables(sqlite3* db, const std::shared_ptr<Registry>& registry, const
       }
     }
     // A computed table's key needs its lookup.
-    if (spec.computed && spec.key_column && !spec.computed->rows_of_key) {
+    if (spec.computed && spec.key_column && !spec.computed->rows_of_key && !spec.computed->rows_of_text_key) {
       delete aux;
       return SQLITE_INTERNAL;
     }

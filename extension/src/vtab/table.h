@@ -73,6 +73,8 @@ struct ComputedSpec {
   // orders by a prefix of them (an ORDER BY, or a window's PARTITION BY and
   // ORDER BY) needs no sort.
   std::vector<const char*> row_order = {};
+  // rows_of_key for a TEXT key_column (compared byte for byte).
+  void (*rows_of_text_key)(const void* computed, std::string_view key, std::vector<uint32_t>& rows) = nullptr;
 };
 
 struct TableSpec {
