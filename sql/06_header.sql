@@ -51,7 +51,7 @@ base AS NOT MATERIALIZED (
 -- lookups rather than one: names may hold NUL bytes and newlines, so the two
 -- cannot be packed in one string and split again.)
 mapping AS NOT MATERIALIZED (
-  SELECT b.profile_id, b.options, b.report,
+  SELECT b.*,
          (SELECT nullif(m.filename, '') FROM pprof_mappings m WHERE m.profile_id = b.profile_id LIMIT 1) AS name,
          (SELECT nullif(m.build_id, '') FROM pprof_mappings m WHERE m.profile_id = b.profile_id LIMIT 1) AS build_id
   FROM base b
@@ -76,69 +76,78 @@ base3 AS NOT MATERIALIZED (
   FROM base2 b
 ),
 files AS NOT MATERIALIZED (
-  SELECT profile_id, options, report, build_id,
+  SELECT b.*,
          CASE WHEN name IS NULL THEN NULL
               WHEN trimmed = '' THEN '/'
               WHEN instr(q, '/') = 0 THEN trimmed
               ELSE CAST(substr(CAST(trimmed AS BLOB), -(length(CAST(tail AS BLOB)) - 1 - 5 * u - (bs - u) - e)) AS TEXT)
          END AS file
-  FROM base3
+  FROM base3 b
 ),
 -- Go's time.Unix(0, ns): seconds rounded down.
+-- (One row per report with every line's text, then one arm that turns it
+-- into lines: each arm of a UNION ALL compiles the steps it reads again, and
+-- the option parsing and number formatting they hold are large programs.)
 times AS NOT MATERIALIZED (
-  SELECT b.profile_id, b.options, b.report,
-         (b.time_nanos / 1000000000) - (b.time_nanos % 1000000000 < 0) AS secs
-  FROM base b WHERE b.time_nanos <> 0
+  SELECT f.*,
+         CASE WHEN f.time_nanos <> 0
+              THEN (f.time_nanos / 1000000000) - (f.time_nanos % 1000000000 < 0) END AS secs
+  FROM files f
 ),
 local AS NOT MATERIALIZED (
-  SELECT t.profile_id, t.options, t.report,
+  SELECT t.*,
          datetime(t.secs, 'unixepoch', 'localtime') AS lt,
          (julianday(datetime(t.secs, 'unixepoch', 'localtime')) - julianday(datetime(t.secs, 'unixepoch')))
            * 1440 AS offset_minutes
   FROM times t
 ),
--- The Duration: line's parts, one macro a step (they nest deep).
 dur1 AS NOT MATERIALIZED (
-  SELECT profile_id, options, report, total, sample_unit, duration_nanos,
-         @label(duration_nanos, 'nanoseconds') AS duration_label
-  FROM base WHERE duration_nanos <> 0
+  SELECT l.*,
+         CASE WHEN duration_nanos <> 0 THEN @label(duration_nanos, 'nanoseconds') END AS duration_label
+  FROM local l
 ),
 dur2 AS NOT MATERIALIZED (
-  SELECT d.*, @duration_ratio(total, sample_unit, duration_nanos) AS duration_ratio FROM dur1 d
+  SELECT d.*,
+         CASE WHEN duration_nanos <> 0 THEN @duration_ratio(total, sample_unit, duration_nanos) END AS duration_ratio
+  FROM dur1 d
 ),
 dur3 AS NOT MATERIALIZED (
-  SELECT d.*, @scaled_label(total, sample_unit, 'minimum') AS total_text FROM dur2 d
+  SELECT d.*,
+         CASE WHEN duration_nanos <> 0 THEN @scaled_label(total, sample_unit, 'minimum') END AS total_text,
+         row_number() OVER (PARTITION BY profile_id, options, report) AS dur_keep
+  FROM dur2 d
+),
+lines AS NOT MATERIALIZED (
+  SELECT d.profile_id, d.options, d.report, k.line_no,
+         CASE k.line_no
+           WHEN 1 THEN 'File: ' || file
+           WHEN 2 THEN 'Build ID: ' || build_id
+           WHEN 999900 THEN CASE WHEN sample_type <> '' THEN 'Type: ' || CASE WHEN mean THEN 'mean_' ELSE '' END || sample_type END
+           WHEN 999901 THEN
+             'Time: ' || substr('JanFebMarAprMayJunJulAugSepOctNovDec', 3 * CAST(strftime('%m', lt) AS INTEGER) - 2, 3) || ' '
+             || CAST(strftime('%d', lt) AS INTEGER) || ', ' || strftime('%Y', lt) || ' at '
+             || CASE WHEN CAST(strftime('%H', lt) AS INTEGER) % 12 = 0 THEN 12
+                     ELSE CAST(strftime('%H', lt) AS INTEGER) % 12 END
+             || ':' || strftime('%M', lt) || CASE WHEN CAST(strftime('%H', lt) AS INTEGER) < 12 THEN 'am' ELSE 'pm' END
+             || ' (' || CASE WHEN round(offset_minutes) = 0 THEN 'UTC'
+                             ELSE CASE WHEN offset_minutes < 0 THEN '-' ELSE '+' END
+                                  || printf('%02d%02d', abs(round(offset_minutes)) / 60, abs(round(offset_minutes)) % 60) END
+             || ')'
+           ELSE 'Duration: ' || duration_label || ', Total samples = ' || total_text || ' ' || duration_ratio
+         END AS text,
+         CASE WHEN k.line_no = 999902 THEN total END AS total,
+         CASE WHEN k.line_no = 999902 THEN sample_unit END AS sample_unit,
+         CASE WHEN k.line_no = 999902 THEN duration_label END AS duration_label,
+         CASE WHEN k.line_no = 999902 THEN duration_ratio END AS duration_ratio
+  FROM dur3 d
+  JOIN (SELECT 1 AS line_no UNION ALL SELECT 2 UNION ALL SELECT 999900 UNION ALL SELECT 999901
+        UNION ALL SELECT 999902) k
 )
-SELECT profile_id, options, report, 1, 'File: ' || file, NULL, NULL, NULL, NULL
-FROM files WHERE file IS NOT NULL
-UNION ALL
-SELECT profile_id, options, report, 2, 'Build ID: ' || build_id, NULL, NULL, NULL, NULL
-FROM files WHERE build_id IS NOT NULL
+SELECT profile_id, options, report, line_no, text, total, sample_unit, duration_label, duration_ratio
+FROM lines WHERE text IS NOT NULL
 UNION ALL
 -- Comments, one line each (a newline or a NUL inside prints as it is), but
 -- those starting with '#' (compared as bytes: text may start with a NUL).
 SELECT b.profile_id, b.options, b.report, 10 + c.comment_index, c.text, NULL, NULL, NULL, NULL
 FROM base b JOIN pprof_comments c ON c.profile_id = b.profile_id
-WHERE instr(CAST(c.text AS BLOB), x'23') <> 1
-UNION ALL
-SELECT profile_id, options, report, 999900, 'Type: ' || CASE WHEN mean THEN 'mean_' ELSE '' END || sample_type,
-       NULL, NULL, NULL, NULL
-FROM base WHERE sample_type <> ''
-UNION ALL
-SELECT profile_id, options, report, 999901,
-       'Time: ' || substr('JanFebMarAprMayJunJulAugSepOctNovDec', 3 * CAST(strftime('%m', lt) AS INTEGER) - 2, 3) || ' '
-       || CAST(strftime('%d', lt) AS INTEGER) || ', ' || strftime('%Y', lt) || ' at '
-       || CASE WHEN CAST(strftime('%H', lt) AS INTEGER) % 12 = 0 THEN 12
-               ELSE CAST(strftime('%H', lt) AS INTEGER) % 12 END
-       || ':' || strftime('%M', lt) || CASE WHEN CAST(strftime('%H', lt) AS INTEGER) < 12 THEN 'am' ELSE 'pm' END
-       || ' (' || CASE WHEN round(offset_minutes) = 0 THEN 'UTC'
-                       ELSE CASE WHEN offset_minutes < 0 THEN '-' ELSE '+' END
-                            || printf('%02d%02d', abs(round(offset_minutes)) / 60, abs(round(offset_minutes)) % 60) END
-       || ')',
-       NULL, NULL, NULL, NULL
-FROM local WHERE lt IS NOT NULL
-UNION ALL
-SELECT profile_id, options, report, 999902,
-       'Duration: ' || duration_label || ', Total samples = ' || total_text || ' ' || duration_ratio,
-       total, sample_unit, duration_label, duration_ratio
-FROM dur3;
+WHERE instr(CAST(c.text AS BLOB), x'23') <> 1;

@@ -103,8 +103,12 @@ sums AS NOT MATERIALIZED (
          min(nullif(CASE WHEN flat_v <> 0 THEN abs(flat_v) ELSE abs(cum_v) END, 0)) OVER w AS min_value
   FROM shown s WINDOW w AS (PARTITION BY profile_id, options, report)
 ),
+-- (The dummy window keeps this step a subquery of its own: flattened into
+-- the steps that read out_unit, its large expression would be compiled
+-- again at every reference.)
 unit AS NOT MATERIALIZED (
-  SELECT s.*, @select_output_unit_full(output_unit, 1, sample_unit, coalesce(min_value, 0), total, 1.0, 0) AS out_unit
+  SELECT s.*, @select_output_unit_full(output_unit, 1, sample_unit, coalesce(min_value, 0), total, 1.0, 0) AS out_unit,
+         row_number() OVER (PARTITION BY profile_id, options, report) AS unit_keep
   FROM sums s
 )
 SELECT * FROM unit;
