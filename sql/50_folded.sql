@@ -15,7 +15,8 @@
 -- granularity (-lines, -files, ...) and -noinlines; other report flags are
 -- accepted but not applied (values are plain sums: -mean does not divide).
 -- pprof_prepare gives the profile pprof would report on (merged, drop_frames
--- applied, filtered).
+-- applied, filtered). Plain SQL (over pprof_traces' frames), so it also reads
+-- a database made by pprof_import with no extension.
 --
 -- Example, a file flamegraph.pl reads:
 --   SELECT stack || ' ' || value FROM pprof_folded
@@ -31,24 +32,21 @@ CREATE TEMP VIEW pprof_folded(
   -- Sum of the selected value over the samples with this stack.
   value
 ) AS
-SELECT r.profile_id, r.options,
-       (SELECT pprof_concat_ordered(
-                 -- As pprof_traces names frames (sql/30_traces.sql).
-                 coalesce(pprof_node_name(r.options, f.address, f.function_name, f.filename, f.line, NULL),
-                          pprof_node_name(r.options, f.address, f.function_name, f.filename, f.line,
-                                          coalesce((SELECT m.filename FROM pprof_mappings m
-                                                    WHERE m.profile_id = f.profile_id
-                                                      AND m.mapping_id = f.mapping_id), ''))),
-                 -f.depth, ';')
-        FROM pprof_frames f
-        WHERE f.profile_id = s.profile_id AND f.sample_id = s.sample_id
-          AND NOT (f.is_inline AND r.noinlines)) AS stack,
-       sum(s.value)
--- _pprof_selection, not _pprof_selection_once: SQLite moves the users'
--- constraints into this aggregate's WHERE too late to push them into a
--- materialized subquery.
-FROM _pprof_selection r
-JOIN pprof_samples s ON s.profile_id = r.profile_id AND s.sample_index = r.sample_index
-WHERE r.report = 'traces' AND s.stack_depth > 0
-GROUP BY r.profile_id, r.options, 3
-HAVING sum(s.value) <> 0;
+WITH
+-- Each sample's frames, named as pprof_traces names them
+-- (sql/30_traces.sql), from the root to the leaf joined by ';', on each of
+-- its rows (ordered windows: SQLite's group_concat has no ORDER BY).
+stacks AS NOT MATERIALIZED (
+  SELECT profile_id, options, sample_id, raw_value, depth,
+         group_concat(name, ';') OVER (PARTITION BY profile_id, options, sample_id ORDER BY depth DESC
+                                       ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS stack
+  FROM _pprof_trace_frames
+),
+-- The sum per stack: a window, not GROUP BY, so that the users' constraints
+-- on profile_id and options reach pprof_options; one row per stack is kept.
+summed AS NOT MATERIALIZED (
+  SELECT profile_id, options, stack, sum(raw_value) OVER s AS value, row_number() OVER s AS n
+  FROM stacks WHERE depth = 0
+  WINDOW s AS (PARTITION BY profile_id, options, stack)
+)
+SELECT profile_id, options, stack, value FROM summed WHERE n = 1 AND value <> 0;

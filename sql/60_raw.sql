@@ -58,16 +58,27 @@ type_header AS (
   WHERE pos = -1
 ),
 -- Per sample: ' %10d' per value in sample type order, ': ', then 'id ' per
--- location, leaf first. Aggregates, not window functions over whole
--- partitions: those hand every row of a partition a copy of the partition's
--- whole string, which is quadratic in a sample's stack depth or labels.
+-- location, leaf first. SQLite's group_concat has no ORDER BY: ordered
+-- windows build each string, on every row of its partition; one row is kept.
+sample_values AS (
+  SELECT profile_id, sample_id, sample_index,
+         group_concat(printf(' %10d', value), '')
+           OVER (PARTITION BY profile_id, sample_id ORDER BY sample_index
+                 ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS vs
+  FROM pprof_samples
+),
+sample_locations AS (
+  SELECT profile_id, sample_id, depth,
+         group_concat(location_id || ' ', '')
+           OVER (PARTITION BY profile_id, sample_id ORDER BY depth
+                 ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS ls
+  FROM pprof_stacks
+),
 sample_lines AS (
-  SELECT s.profile_id, s.sample_id,
-         (SELECT pprof_concat_ordered(printf(' %10d', v.value), v.sample_index, '') FROM pprof_samples v
-          WHERE v.profile_id = s.profile_id AND v.sample_id = s.sample_id) || ': ' ||
-         coalesce((SELECT pprof_concat_ordered(k.location_id || ' ', k.depth, '') FROM pprof_stacks k
-                   WHERE k.profile_id = s.profile_id AND k.sample_id = s.sample_id), '') AS line
-  FROM pprof_samples s WHERE s.sample_index = 0
+  SELECT v.profile_id, v.sample_id, v.vs || ': ' || coalesce(k.ls, '') AS line
+  FROM sample_values v
+  LEFT JOIN sample_locations k ON k.profile_id = v.profile_id AND k.sample_id = v.sample_id AND k.depth = 0
+  WHERE v.sample_index = 0
 ),
 -- Each label's value as printed: a string, a number, or 'number unit' when
 -- any value of that key in the sample has a unit (pprof pads the others with '').
@@ -79,19 +90,24 @@ label_values AS (
               ELSE CAST(num AS TEXT) END AS v
   FROM pprof_labels
 ),
--- 'key:[v1 v2]' per sample, kind (string or numeric) and key.
+-- 'key:[v1 v2]' per sample, kind (string or numeric) and key, the values
+-- in label order.
 label_entries AS (
-  SELECT profile_id, sample_id, is_str, key || ':[' || pprof_concat_ordered(v, label_index, ' ') || ']' AS entry
-  FROM label_values
-  GROUP BY profile_id, sample_id, is_str, key
+  SELECT profile_id, sample_id, is_str, key || ':[' || vs || ']' AS entry FROM (
+    SELECT profile_id, sample_id, is_str, key, group_concat(v, ' ') OVER e AS vs, row_number() OVER e AS n
+    FROM label_values
+    WINDOW e AS (PARTITION BY profile_id, sample_id, is_str, key ORDER BY label_index
+                 ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING))
+  WHERE n = 1
 ),
 -- One line per sample and kind: the entries sorted as strings.
 label_lines AS (
-  SELECT profile_id, sample_id, is_str, pprof_concat_ordered(entry, rn, ' ') AS line FROM (
-    SELECT profile_id, sample_id, is_str, entry,
-           row_number() OVER (PARTITION BY profile_id, sample_id, is_str ORDER BY entry) AS rn
-    FROM label_entries)
-  GROUP BY profile_id, sample_id, is_str
+  SELECT profile_id, sample_id, is_str, line FROM (
+    SELECT profile_id, sample_id, is_str, group_concat(entry, ' ') OVER l AS line, row_number() OVER l AS n
+    FROM label_entries
+    WINDOW l AS (PARTITION BY profile_id, sample_id, is_str ORDER BY entry
+                 ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING))
+  WHERE n = 1
 ),
 -- Every output line, ordered by (section, item, sub-line).
 lines(profile_id, section, item, sub, text) AS (

@@ -29,7 +29,7 @@ REPORTS = {"top": "top", "text": "top", "list": "list", "peek": "peek", "traces"
 # The reports whose views are plain SQL over the imported tables. The others
 # still read tables or functions only the extension has; their rows are
 # counted and named in the output, not checked.
-PLAIN_REPORTS = {"list"}
+PLAIN_REPORTS = {"list", "traces", "tags", "raw"}
 
 
 def manifest(folder, group=None):
@@ -64,8 +64,13 @@ def parse(command):
     return report, " ".join(options), symbol, imports, profile
 
 
+# The option string, added to pprof_options when the import did not pre-fill
+# it (sql/05_options.sql), before a report view's query.
+ADD_OPTIONS = "INSERT OR IGNORE INTO pprof_options(profile_id, options) VALUES (1, :options)"
+
+
 def query(report, options, symbol):
-    """The documented query: (SQL, parameters)."""
+    """The documented query: (SQL statements, the last one's rows printed; parameters)."""
     sql = {
         "top": "SELECT text FROM pprof_top_text WHERE profile_id = 1 AND options = :options ORDER BY line_no",
         "peek": "SELECT text FROM pprof_peek_text WHERE profile_id = 1 AND options = :options AND symbol = :symbol "
@@ -76,7 +81,8 @@ def query(report, options, symbol):
         "tags": "SELECT text FROM pprof_tags_text WHERE profile_id = 1 AND options = :options ORDER BY line_no",
         "raw": "SELECT text FROM pprof_raw_text WHERE profile_id = 1 ORDER BY line_no",
     }[report]
-    return sql, {"options": options, "symbol": symbol}
+    statements = [ADD_OPTIONS, sql] if report in ("traces", "tags") else [sql]
+    return statements, {"options": options, "symbol": symbol}
 
 
 def quote(s):
@@ -84,7 +90,7 @@ def quote(s):
 
 
 def run_sqlite3(db, sql, params):
-    text = sql.replace(":options", quote(params["options"])).replace(":symbol", quote(params["symbol"]))
+    text = ";\n".join(sql).replace(":options", quote(params["options"])).replace(":symbol", quote(params["symbol"]))
     proc = subprocess.run(["/usr/bin/sqlite3", "-batch", "-list", db, text], capture_output=True, timeout=300)
     return proc.stdout if proc.returncode == 0 else b"sqlite3 failed: " + proc.stderr
 
@@ -93,7 +99,9 @@ def run_python(db, sql, params):
     con = sqlite3.connect(db)
     con.text_factory = bytes
     try:
-        rows = con.execute(sql, params).fetchall()
+        for statement in sql[:-1]:
+            con.execute(statement, params)
+        rows = con.execute(sql[-1], params).fetchall()
     except sqlite3.Error as e:
         return ("python3 failed: %s" % e).encode()
     finally:
