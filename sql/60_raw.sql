@@ -58,45 +58,42 @@ type_header AS (
   WHERE pos = -1
 ),
 -- Per sample: ' %10d' per value in sample type order, ': ', then 'id ' per
--- location, leaf first. SQLite's group_concat has no ORDER BY: ordered
--- windows build each string, on every row of its partition; one row is kept.
-sample_values AS (
-  SELECT profile_id, sample_id, sample_index,
-         group_concat(printf(' %10d', value), '')
-           OVER (PARTITION BY profile_id, sample_id ORDER BY sample_index
-                 ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS vs
-  FROM pprof_samples
-),
-sample_locations AS (
-  SELECT profile_id, sample_id, depth,
-         group_concat(location_id || ' ', '')
-           OVER (PARTITION BY profile_id, sample_id ORDER BY depth
-                 ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS ls
-  FROM pprof_stacks
+-- location, leaf first. SQLite's group_concat has no ORDER BY: an ordered
+-- window over the sample's pieces builds the line, growing row by row (a
+-- whole-partition frame would hand every row the whole line); the row of
+-- the closing '' piece holds it.
+sample_pieces(profile_id, sample_id, part, pos, piece) AS (
+  SELECT profile_id, sample_id, 0, sample_index, printf(' %10d', value) FROM pprof_samples
+  UNION ALL
+  SELECT profile_id, sample_id, 1, 0, ': ' FROM pprof_samples WHERE sample_index = 0
+  UNION ALL
+  SELECT profile_id, sample_id, 2, depth, location_id || ' ' FROM pprof_stacks
+  UNION ALL
+  SELECT profile_id, sample_id, 3, 0, '' FROM pprof_samples WHERE sample_index = 0
 ),
 sample_lines AS (
-  SELECT v.profile_id, v.sample_id, v.vs || ': ' || coalesce(k.ls, '') AS line
-  FROM sample_values v
-  LEFT JOIN sample_locations k ON k.profile_id = v.profile_id AND k.sample_id = v.sample_id AND k.depth = 0
-  WHERE v.sample_index = 0
-),
--- Each label's value as printed: a string, a number, or 'number unit' when
--- any value of that key in the sample has a unit (pprof pads the others with '').
-label_values AS (
-  SELECT profile_id, sample_id, label_index, key, str IS NOT NULL AS is_str,
-         CASE WHEN str IS NOT NULL THEN str
-              WHEN max(num_unit IS NOT NULL) OVER (PARTITION BY profile_id, sample_id, key, str IS NOT NULL)
-                THEN num || ' ' || coalesce(num_unit, '')
-              ELSE CAST(num AS TEXT) END AS v
-  FROM pprof_labels
+  SELECT profile_id, sample_id, line FROM (
+    SELECT profile_id, sample_id, part,
+           group_concat(piece, '') OVER (PARTITION BY profile_id, sample_id ORDER BY part, pos
+                                         ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS line
+    FROM sample_pieces)
+  WHERE part = 3
 ),
 -- 'key:[v1 v2]' per sample, kind (string or numeric) and key, the values
--- in label order.
+-- in label order: strings as they are, numbers as numbers, or as 'number
+-- unit' when any value of that key in the sample has a unit (pprof pads the
+-- others with ''). One window builds both forms of a key's numbers.
 label_entries AS (
-  SELECT profile_id, sample_id, is_str, key || ':[' || vs || ']' AS entry FROM (
-    SELECT profile_id, sample_id, is_str, key, group_concat(v, ' ') OVER e AS vs, row_number() OVER e AS n
-    FROM label_values
-    WINDOW e AS (PARTITION BY profile_id, sample_id, is_str, key ORDER BY label_index
+  SELECT profile_id, sample_id, is_str,
+         key || ':[' || CASE WHEN with_unit THEN vs_unit ELSE vs END || ']' AS entry
+  FROM (
+    SELECT profile_id, sample_id, str IS NOT NULL AS is_str, key,
+           group_concat(coalesce(str, CAST(num AS TEXT)), ' ') OVER e AS vs,
+           group_concat(coalesce(str, num || ' ' || coalesce(num_unit, '')), ' ') OVER e AS vs_unit,
+           max(num_unit IS NOT NULL) OVER e AS with_unit,
+           row_number() OVER e AS n
+    FROM pprof_labels
+    WINDOW e AS (PARTITION BY profile_id, sample_id, str IS NOT NULL, key ORDER BY label_index
                  ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING))
   WHERE n = 1
 ),
