@@ -52,33 +52,19 @@ FROM (-- SQLite takes the bare column `unit` from the row min() picks.
              min(CASE WHEN num_unit <> '' THEN sample_id * 4294967296 + label_index END) AS first_unit
       FROM pprof_labels WHERE num IS NOT NULL GROUP BY profile_id, key);
 
--- Internal: pprof_traces' rows (below), with each sample's value as the
--- profile holds it (raw_value: not divided by -mean), which pprof_folded sums.
-DROP VIEW IF EXISTS temp._pprof_trace_frames;
-CREATE TEMP VIEW _pprof_trace_frames(profile_id, options, sample_id, raw_value, value, value_text, depth, name,
-                                     is_inline) AS
+-- Internal: the name of every location line as -traces prints it, at each
+-- granularity (a few rows per location, not per frame: sql/50_folded.sql
+-- names frames with it too). What Profile.Aggregate keeps at the
+-- granularity: the function name (not with -files), the file (not with
+-- -functions), the line (-lines, -addresses), the address (-addresses);
+-- then NodeInfo.NameComponents joined by spaces: the address ("%016x"), the
+-- function name, then "file:line", else the file, else nothing when there
+-- is a function name, else "[binary]" (the base name of the mapping's
+-- file), else "<unknown>". is_last marks a location's last line (the caller
+-- of its inlined frames, what -noinlines keeps).
+DROP VIEW IF EXISTS temp._pprof_frame_names;
+CREATE TEMP VIEW _pprof_frame_names(profile_id, location_id, line_index, is_last, is_inline, granularity, name) AS
 WITH
--- The selected value of each sample with a stack, divided as -mean asks
--- (by value 0 when that is not 0), then as -divide_by asks for printing.
--- (The -mean divisor is a subquery on the base table, not a LEFT JOIN: the
--- users' constraints on profile_id and options must reach pprof_options.)
-vals AS NOT MATERIALIZED (
-  SELECT o.profile_id, o.options, s.sample_id, o.sample_unit, o.output_unit, 1.0 / o.divide_by AS ratio,
-         o.granularity, 1 - o.inlines AS noinlines, s.value AS raw_value,
-         CASE WHEN o.mean THEN
-           coalesce(s.value / nullif((SELECT d.value FROM pprof_samples d
-                                      WHERE d.profile_id = s.profile_id AND d.sample_id = s.sample_id
-                                        AND d.sample_index = 0), 0), s.value)
-         ELSE s.value END AS value
-  FROM pprof_report_options o
-  JOIN pprof_samples s ON s.profile_id = o.profile_id AND s.sample_index = o.sample_index
-  WHERE o.report = 'traces' AND o.error IS NULL AND s.stack_depth > 0
-),
-ratioed AS NOT MATERIALIZED (
-  SELECT profile_id, options, sample_id, sample_unit, output_unit, granularity, noinlines, raw_value, value,
-         @apply_ratio(value, ratio) AS printed
-  FROM vals
-),
 -- Every location line once (MATERIALIZED: a sample's frames then cost a
 -- lookup in this, not three in the tables, which dominate for millions of
 -- frames): the function name, the file as nodeInfo keeps it
@@ -103,42 +89,29 @@ location_lines AS MATERIALIZED (
   LEFT JOIN pprof_lines n ON n.profile_id = loc.profile_id AND n.location_id = loc.location_id
   LEFT JOIN pprof_mappings m ON m.profile_id = loc.profile_id AND m.mapping_id = loc.mapping_id
 ),
--- Each frame of each sample: its location's lines, the leaf's first, only
--- the last line (the caller) with -noinlines. What Profile.Aggregate keeps
--- at the granularity: the function name (not with -files), the file (not
--- with -functions), the line (-lines, -addresses), the address (-addresses).
-cleaned AS (
-  SELECT v.profile_id, v.options, v.sample_id, v.raw_value, v.value, st.depth, l.line_index, l.objbase,
-         -- The printed value, formatted for the leaf frame only (a macro per
-         -- frame would cost more than the rest of the view).
-         CASE WHEN st.depth = 0 AND (l.line_index = 0 OR v.noinlines)
-              THEN @scaled_label(v.printed, v.sample_unit, v.output_unit) END AS leaf_text,
-         CASE WHEN v.noinlines THEN 0 ELSE l.is_inline END AS is_inline,
-         CASE WHEN v.granularity = 'addresses' THEN l.address ELSE 0 END AS address,
-         CASE WHEN l.has_function AND v.granularity <> 'files' THEN l.fn ELSE '' END AS fn,
-         CASE WHEN l.has_function AND v.granularity <> 'functions' THEN l.file ELSE '' END AS file,
-         CASE WHEN l.has_function AND v.granularity IN ('lines', 'addresses') THEN l.line ELSE 0 END AS line
-  FROM ratioed v
-  JOIN pprof_stacks st ON st.profile_id = v.profile_id AND st.sample_id = v.sample_id
-  JOIN location_lines l ON l.profile_id = st.profile_id AND l.location_id = st.location_id
-  WHERE NOT v.noinlines OR l.is_last
-)
--- NodeInfo.NameComponents joined by spaces: the address ("%016x"), the
--- function name, then "file:line", else the file, else nothing when there is
--- a function name, else "[binary]" (the base name of the mapping's file),
--- else "<unknown>".
-SELECT profile_id, options, sample_id, raw_value, value, first_value(leaf_text) OVER w, row_number() OVER w - 1,
+parts AS (
+  SELECT l.profile_id, l.location_id, l.line_index, l.is_last, l.is_inline, l.objbase, g.granularity,
+         CASE WHEN g.granularity = 'addresses' THEN l.address ELSE 0 END AS address,
+         CASE WHEN l.has_function AND g.granularity <> 'files' THEN l.fn ELSE '' END AS fn,
+         CASE WHEN l.has_function AND g.granularity <> 'functions' THEN l.file ELSE '' END AS file,
+         CASE WHEN l.has_function AND g.granularity IN ('lines', 'addresses') THEN l.line ELSE 0 END AS line
+  FROM location_lines l,
+       (SELECT 'functions' AS granularity UNION ALL SELECT 'filefunctions' UNION ALL SELECT 'files'
+        UNION ALL SELECT 'lines' UNION ALL SELECT 'addresses') g
+),
+-- MATERIALIZED: each name built once, not once per frame of a sample.
+named AS MATERIALIZED (
+SELECT profile_id, location_id, line_index, is_last, is_inline, granularity,
        CASE WHEN address <> 0 THEN printf('%016x', address) || ' ' ELSE '' END ||
        fn ||
        CASE WHEN line <> 0 THEN CASE WHEN fn <> '' THEN ' ' ELSE '' END || file || ':' || line
             WHEN file <> '' THEN CASE WHEN fn <> '' THEN ' ' ELSE '' END || file
             WHEN fn <> '' THEN ''
             WHEN objbase <> '' THEN '[' || objbase || ']'
-            ELSE '<unknown>' END,
-       is_inline
-FROM cleaned
-WINDOW w AS (PARTITION BY profile_id, options, sample_id ORDER BY depth, line_index
-             ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING);
+            ELSE '<unknown>' END AS name
+FROM parts
+)
+SELECT profile_id, location_id, line_index, is_last, is_inline, granularity, name FROM named;
 
 DROP VIEW IF EXISTS temp.pprof_traces;
 CREATE TEMP VIEW pprof_traces(
@@ -160,7 +133,51 @@ CREATE TEMP VIEW pprof_traces(
   -- 1 if the frame was inlined into the next one (printed with " (inline)").
   is_inline
 ) AS
-SELECT profile_id, options, sample_id, value, value_text, depth, name, is_inline FROM _pprof_trace_frames;
+WITH
+-- The selected value of each sample with a stack, divided as -mean asks
+-- (by value 0 when that is not 0), then as -divide_by asks for printing.
+-- (The -mean divisor is a subquery on the base table, not a LEFT JOIN: the
+-- users' constraints on profile_id and options must reach pprof_options.)
+vals AS NOT MATERIALIZED (
+  SELECT o.profile_id, o.options, s.sample_id, o.sample_unit, o.output_unit, 1.0 / o.divide_by AS ratio,
+         o.granularity, 1 - o.inlines AS noinlines,
+         CASE WHEN o.mean THEN
+           coalesce(s.value / nullif((SELECT d.value FROM pprof_samples d
+                                      WHERE d.profile_id = s.profile_id AND d.sample_id = s.sample_id
+                                        AND d.sample_index = 0), 0), s.value)
+         ELSE s.value END AS value
+  FROM pprof_report_options o
+  JOIN pprof_samples s ON s.profile_id = o.profile_id AND s.sample_index = o.sample_index
+  WHERE o.report = 'traces' AND o.error IS NULL AND s.stack_depth > 0
+),
+ratioed AS NOT MATERIALIZED (
+  SELECT profile_id, options, sample_id, sample_unit, output_unit, granularity, noinlines, value,
+         @apply_ratio(value, ratio) AS printed
+  FROM vals
+),
+-- Each frame of each sample: its location's lines, the leaf's first, only
+-- the last line (the caller) with -noinlines, named at the granularity.
+-- (CROSS JOIN: samples first, then their stacks, then the names; the
+-- planner would otherwise look names up by granularity alone.)
+cleaned AS (
+  SELECT v.profile_id, v.options, v.sample_id, v.value, st.depth, f.line_index, f.name,
+         -- The printed value, formatted for the leaf frame only (a macro per
+         -- frame would cost more than the rest of the view).
+         CASE WHEN st.depth = 0 AND (f.line_index = 0 OR v.noinlines)
+              THEN @scaled_label(v.printed, v.sample_unit, v.output_unit) END AS leaf_text,
+         CASE WHEN v.noinlines THEN 0 ELSE f.is_inline END AS is_inline
+  FROM ratioed v
+  CROSS JOIN pprof_stacks st ON st.profile_id = v.profile_id AND st.sample_id = v.sample_id
+  CROSS JOIN _pprof_frame_names f
+    ON f.profile_id = st.profile_id AND f.location_id = st.location_id AND f.granularity = v.granularity
+  WHERE NOT v.noinlines OR f.is_last
+)
+SELECT profile_id, options, sample_id, value, first_value(leaf_text) OVER w, row_number() OVER w - 1,
+       name, is_inline
+FROM cleaned
+WINDOW w AS (PARTITION BY profile_id, options, sample_id ORDER BY depth, line_index
+             ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING);
+
 
 DROP VIEW IF EXISTS temp.pprof_traces_text;
 CREATE TEMP VIEW pprof_traces_text(

@@ -2,7 +2,7 @@
 """An imported database answers pprof's reports with no extension (issue 11).
 
 For every golden of the corpus (tests/corpus, and pprof's own testdata in
-../shared/corpus/dev when it is there) whose `go tool pprof` command has no
+../shared/corpus/dev when it is there, and tests/golden's -traces and -tags) whose `go tool pprof` command has no
 filter or diff flag, imports the profile with `pprof-sql import` (with the
 row's -source_path and -trim_path), then runs the documented query for the
 report (docs/SCHEMA.md, "Reports in a plain database") in Debian's
@@ -116,6 +116,9 @@ def main():
     a = ap.parse_args()
     shell = os.path.join(os.path.abspath(a.build), "pprof-sql")
     rows = list(manifest(CORPUS))
+    # tests/golden: pprof's output for option strings an import does not pre-fill.
+    rows += [r for r in manifest(os.path.join(os.path.dirname(CORPUS), "golden"))
+             if parse(r["command"]) and parse(r["command"])[0] in ("traces", "tags")]
     if os.path.isdir(os.path.join(SHARED_CORPUS, "pprof-testdata")):
         rows += list(manifest(SHARED_CORPUS, "pprof-testdata"))
     else:

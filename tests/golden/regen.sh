@@ -62,4 +62,8 @@ add $heap "${src[@]}" '-peek=goapp/expr\.Parse$' -sample_index=alloc_space
 add $heap "${src[@]}" '-list=goapp/kv\.\(\*Store\)\.Update$' -sample_index=alloc_space
 add $heap "${src[@]}" -top -base=$heap
 add $cpu "${src[@]}" -top -diff_base=$cpu -focus=mathx
+# Option strings an import does not pre-fill (tests/cli/test_plain_db.py).
+add $cpu "${src[@]}" -traces -lines -unit=ms -divide_by=2
+add $cpu "${src[@]}" -traces -mean -files -noinlines
+add $heap "${src[@]}" -tags -unit=kB -sample_index=inuse_space
 echo "wrote $n goldens" >&2
