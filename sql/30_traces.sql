@@ -65,9 +65,7 @@ FROM (-- SQLite takes the bare column `unit` from the row min() picks.
 DROP VIEW IF EXISTS temp._pprof_frame_names;
 CREATE TEMP VIEW _pprof_frame_names(profile_id, location_id, line_index, is_last, is_inline, granularity, name) AS
 WITH
--- Every location line once (MATERIALIZED: a sample's frames then cost a
--- lookup in this, not three in the tables, which dominate for millions of
--- frames): the function name, the file as nodeInfo keeps it
+-- Every location line once: the function name, the file as nodeInfo keeps it
 -- (filepath.Clean'ed, in SQL only for the names that need it; not
 -- -trim_path'ed), the line, the address and the mapping file's base name. A
 -- location without lines has one unnamed line.
@@ -101,15 +99,15 @@ parts AS (
 ),
 -- MATERIALIZED: each name built once, not once per frame of a sample.
 named AS MATERIALIZED (
-SELECT profile_id, location_id, line_index, is_last, is_inline, granularity,
-       CASE WHEN address <> 0 THEN printf('%016x', address) || ' ' ELSE '' END ||
-       fn ||
-       CASE WHEN line <> 0 THEN CASE WHEN fn <> '' THEN ' ' ELSE '' END || file || ':' || line
-            WHEN file <> '' THEN CASE WHEN fn <> '' THEN ' ' ELSE '' END || file
-            WHEN fn <> '' THEN ''
-            WHEN objbase <> '' THEN '[' || objbase || ']'
-            ELSE '<unknown>' END AS name
-FROM parts
+  SELECT profile_id, location_id, line_index, is_last, is_inline, granularity,
+         CASE WHEN address <> 0 THEN printf('%016x', address) || ' ' ELSE '' END ||
+         fn ||
+         CASE WHEN line <> 0 THEN CASE WHEN fn <> '' THEN ' ' ELSE '' END || file || ':' || line
+              WHEN file <> '' THEN CASE WHEN fn <> '' THEN ' ' ELSE '' END || file
+              WHEN fn <> '' THEN ''
+              WHEN objbase <> '' THEN '[' || objbase || ']'
+              ELSE '<unknown>' END AS name
+  FROM parts
 )
 SELECT profile_id, location_id, line_index, is_last, is_inline, granularity, name FROM named;
 
