@@ -19,8 +19,8 @@
 -- -filefunctions -files -lines -addresses -noinlines -nodecount=N
 -- -nodefraction=F -edgefraction=F -trim=false -sample_index=NAME|N (and the
 -- legacy -inuse_space, -alloc_objects, -total_delay, -mean_delay, ...)
--- -unit=U -mean. Filters (-focus, -hide, -tagfocus, ...) and -base/-diff_base
--- make another profile: pprof_prepare's, with the extension.
+-- -unit=U -mean -divide_by=F. Filters (-focus, -hide, -tagfocus, ...) and
+-- -base/-diff_base make another profile: pprof_prepare's, with the extension.
 --
 -- Each report applies its own defaults on top (report/options.cc,
 -- ApplyOverrides): -top keeps every node unless -nodecount is given and
@@ -65,7 +65,10 @@ CREATE TEMP VIEW pprof_report_options(
   -- below edgefraction of it.
   nodecount, nodefraction, edgefraction,
   -- -unit: the unit values are printed in ('minimum': pprof's choice).
-  output_unit
+  output_unit,
+  -- -divide_by: printed values are divided by this (1.0 by default; -traces
+  -- and the header's Total apply it as pprof's ratio, 1 / divide_by).
+  divide_by
 ) AS
 WITH
 -- The words of each option string as a JSON array (json_each splits it
@@ -138,6 +141,8 @@ parsed AS NOT MATERIALIZED (
      ORDER BY key DESC LIMIT 1) AS edgefraction,
     (SELECT value ->> 1 FROM json_each(flags) WHERE value ->> 0 = 'unit'
      ORDER BY key DESC LIMIT 1) AS output_unit,
+    (SELECT CAST(value ->> 1 AS REAL) FROM json_each(flags) WHERE value ->> 0 = 'divide_by'
+     ORDER BY key DESC LIMIT 1) AS divide_by,
     -- The first word that is no report flag pprof knows (report/options.cc).
     (SELECT 'unknown report option ''-' || (value ->> 0) || coalesce('=' || (value ->> 1), '') || ''''
      FROM json_each(flags)
@@ -155,7 +160,7 @@ parsed AS NOT MATERIALIZED (
 -- range, or the first type named so (also without an 'inuse_' prefix).
 resolved AS NOT MATERIALIZED (
   SELECT p.profile_id, p.options, p.sample_index, p.mean, p.granularity, p.noinlines, p.cum_sort, p.trim,
-    p.nodecount, p.nodefraction, p.edgefraction, p.output_unit, p.flag_error,
+    p.nodecount, p.nodefraction, p.edgefraction, p.output_unit, p.divide_by, p.flag_error,
     (SELECT count(*) FROM pprof_sample_types t WHERE t.profile_id = p.profile_id) AS type_count,
     CASE
       WHEN p.sample_index IS NULL OR p.sample_index = '' THEN
@@ -177,6 +182,8 @@ typed AS NOT MATERIALIZED (
   SELECT r.*,
     CASE
       WHEN flag_error IS NOT NULL THEN flag_error
+      -- As report/options.cc refuses it (pprof would divide by zero).
+      WHEN divide_by = 0 THEN 'zero divisor specified'
       WHEN type_count = 0 THEN 'profile has no samples'
       WHEN index_found IS NOT NULL THEN NULL
       WHEN r.sample_index GLOB '[0-9]*' AND NOT r.sample_index GLOB '*[^0-9]*'
@@ -205,7 +212,8 @@ SELECT t.profile_id, t.options, k.report, t.error,
             WHEN k.report = 'top' THEN 0 ELSE 80 END,
        CASE WHEN NOT t.trim OR k.report IN ('peek', 'list', 'raw') THEN 0.0 ELSE coalesce(t.nodefraction, 1.0 / 200) END,
        CASE WHEN NOT t.trim OR k.report IN ('peek', 'list', 'raw') THEN 0.0 ELSE coalesce(t.edgefraction, 1.0 / 1000) END,
-       coalesce(t.output_unit, 'minimum')
+       coalesce(t.output_unit, 'minimum'),
+       coalesce(t.divide_by, 1.0)
 FROM typed t,
      (SELECT 'top' AS report UNION ALL SELECT 'peek' UNION ALL SELECT 'list' UNION ALL SELECT 'traces'
       UNION ALL SELECT 'tags' UNION ALL SELECT 'raw' UNION ALL SELECT 'tree') k;

@@ -21,7 +21,12 @@
 --
 -- Both views are plain SQL over the profile's tables (pprof_samples,
 -- pprof_stacks, pprof_lines, pprof_locations, pprof_mappings, pprof_labels),
--- so they also read a database made by pprof_import with no extension.
+-- the option string parsed by pprof_report_options (sql/05_options.sql: a
+-- bad string gives no rows, its `error` says why) and the header lines of
+-- pprof_report_header (sql/06_header.sql), so they also read a database made
+-- by pprof_import with no extension (insert an option string it lacks into
+-- pprof_options first). pprof-sql -traces reads the C++ table
+-- pprof_traces_blocks instead, which gives the same bytes faster.
 
 -- pprof_traces has one row per frame of each printed sample;
 -- pprof_traces_text the report's text in blocks: one row per header line,
@@ -34,41 +39,6 @@
 --   SELECT text FROM pprof_traces_text WHERE profile_id = 1 AND options = '' ORDER BY line_no;
 
 -- Internal views of the SQL reports (sql/40_tags.sql, sql/50_folded.sql).
-
--- Internal: the sample type and the report flags a report uses, per
--- profile and options string: one row per (profile_id, report, options,
--- symbol) that pprof_report_labels has a header for, joined with the sample
--- type pprof's SampleIndexByName picks ('' -> the default type; a number ->
--- that index; a name, or the name without "inuse_" -> the first type so
--- named). Flattenable (no GROUP BY, no window), so that the users' constraints
--- on profile_id and options reach pprof_report_labels.
-DROP VIEW IF EXISTS temp._pprof_selection;
-CREATE TEMP VIEW _pprof_selection AS
-SELECT r.profile_id, r.report, r.options, r.symbol,
-       t.sample_index, t.type AS sample_type, t.unit AS sample_unit,
-       pprof_option(r.options, 'mean') AS mean,
-       pprof_option(r.options, 'unit') AS output_unit,
-       1.0 / pprof_option(r.options, 'divide_by') AS ratio,
-       pprof_option(r.options, 'granularity') AS granularity,
-       pprof_option(r.options, 'noinlines') AS noinlines
-FROM (SELECT profile_id, report, options, symbol, pprof_option(options, 'sample_index') AS si,
-             CASE WHEN substr(pprof_option(options, 'sample_index'), 1, 6) = 'inuse_'
-                  THEN substr(pprof_option(options, 'sample_index'), 7)
-                  ELSE pprof_option(options, 'sample_index') END AS si_name
-      FROM pprof_report_labels WHERE line_no = 0) r
-JOIN pprof_sample_types t ON t.profile_id = r.profile_id
-WHERE CASE
-        WHEN r.si = '' THEN t.is_default
-        -- Go's strconv.Atoi: an optional sign, then decimal digits.
-        WHEN CASE WHEN substr(r.si, 1, 1) IN ('+', '-') THEN substr(r.si, 2) ELSE r.si END NOT GLOB '*[^0-9]*'
-             AND length(r.si) > (substr(r.si, 1, 1) IN ('+', '-'))
-             AND length(r.si) - (substr(r.si, 1, 1) IN ('+', '-')) < 19 THEN t.sample_index = CAST(r.si AS INTEGER)
-        ELSE t.type IN (r.si, r.si_name)
-             AND NOT EXISTS (SELECT 1 FROM pprof_sample_types e
-                             WHERE e.profile_id = t.profile_id AND e.sample_index < t.sample_index
-                               AND e.type IN (r.si, r.si_name))
-      END;
-
 -- Internal: the unit of each numeric label key (profile.go: NumLabelUnits):
 -- the first unit recorded for the key, in sample order, else bytes for the
 -- keys "alignment" and "request", else the key itself.
@@ -81,6 +51,65 @@ FROM (-- SQLite takes the bare column `unit` from the row min() picks.
       SELECT profile_id, key, num_unit AS unit,
              min(CASE WHEN num_unit <> '' THEN sample_id * 4294967296 + label_index END) AS first_unit
       FROM pprof_labels WHERE num IS NOT NULL GROUP BY profile_id, key);
+
+-- Internal: the name of every location line as -traces prints it, at each
+-- granularity (a few rows per location, not per frame: sql/50_folded.sql
+-- names frames with it too). What Profile.Aggregate keeps at the
+-- granularity: the function name (not with -files), the file (not with
+-- -functions), the line (-lines, -addresses), the address (-addresses);
+-- then NodeInfo.NameComponents joined by spaces: the address ("%016x"), the
+-- function name, then "file:line", else the file, else nothing when there
+-- is a function name, else "[binary]" (the base name of the mapping's
+-- file), else "<unknown>". is_last marks a location's last line (the caller
+-- of its inlined frames, what -noinlines keeps).
+DROP VIEW IF EXISTS temp._pprof_frame_names;
+CREATE TEMP VIEW _pprof_frame_names(profile_id, location_id, line_index, is_last, is_inline, granularity, name) AS
+WITH
+-- Every location line once: the function name, the file as nodeInfo keeps it
+-- (filepath.Clean'ed, in SQL only for the names that need it; not
+-- -trim_path'ed), the line, the address and the mapping file's base name. A
+-- location without lines has one unnamed line.
+location_lines AS MATERIALIZED (
+  SELECT loc.profile_id, loc.location_id, coalesce(n.line_index, 0) AS line_index,
+         coalesce(n.line_index, 0) = max(loc.line_count - 1, 0) AS is_last,
+         coalesce(n.is_inline, 0) AS is_inline, n.function_id IS NOT NULL AS has_function,
+         coalesce(n.function_name, '') AS fn,
+         CASE WHEN coalesce(n.filename, '') = '' OR NOT (n.filename GLOB '*//*' OR n.filename GLOB '*/'
+                   OR n.filename GLOB '.' OR n.filename GLOB '..' OR n.filename GLOB './*' OR n.filename GLOB '../*'
+                   OR n.filename GLOB '*/.' OR n.filename GLOB '*/..' OR n.filename GLOB '*/./*' OR n.filename GLOB '*/../*')
+              THEN coalesce(n.filename, '') ELSE @clean_path(n.filename) END AS file,
+         coalesce(n.line, 0) AS line, loc.address,
+         CASE WHEN coalesce(m.filename, '') = '' THEN ''
+              WHEN rtrim(m.filename, '/') = '' THEN '/'
+              ELSE substr(rtrim(m.filename, '/'),
+                          length(rtrim(rtrim(m.filename, '/'), replace(rtrim(m.filename, '/'), '/', ''))) + 1) END AS objbase
+  FROM pprof_locations loc
+  LEFT JOIN pprof_lines n ON n.profile_id = loc.profile_id AND n.location_id = loc.location_id
+  LEFT JOIN pprof_mappings m ON m.profile_id = loc.profile_id AND m.mapping_id = loc.mapping_id
+),
+parts AS (
+  SELECT l.profile_id, l.location_id, l.line_index, l.is_last, l.is_inline, l.objbase, g.granularity,
+         CASE WHEN g.granularity = 'addresses' THEN l.address ELSE 0 END AS address,
+         CASE WHEN l.has_function AND g.granularity <> 'files' THEN l.fn ELSE '' END AS fn,
+         CASE WHEN l.has_function AND g.granularity <> 'functions' THEN l.file ELSE '' END AS file,
+         CASE WHEN l.has_function AND g.granularity IN ('lines', 'addresses') THEN l.line ELSE 0 END AS line
+  FROM location_lines l,
+       (SELECT 'functions' AS granularity UNION ALL SELECT 'filefunctions' UNION ALL SELECT 'files'
+        UNION ALL SELECT 'lines' UNION ALL SELECT 'addresses') g
+),
+-- MATERIALIZED: each name built once, not once per frame of a sample.
+named AS MATERIALIZED (
+  SELECT profile_id, location_id, line_index, is_last, is_inline, granularity,
+         CASE WHEN address <> 0 THEN printf('%016x', address) || ' ' ELSE '' END ||
+         fn ||
+         CASE WHEN line <> 0 THEN CASE WHEN fn <> '' THEN ' ' ELSE '' END || file || ':' || line
+              WHEN file <> '' THEN CASE WHEN fn <> '' THEN ' ' ELSE '' END || file
+              WHEN fn <> '' THEN ''
+              WHEN objbase <> '' THEN '[' || objbase || ']'
+              ELSE '<unknown>' END AS name
+  FROM parts
+)
+SELECT profile_id, location_id, line_index, is_last, is_inline, granularity, name FROM named;
 
 DROP VIEW IF EXISTS temp.pprof_traces;
 CREATE TEMP VIEW pprof_traces(
@@ -105,79 +134,48 @@ CREATE TEMP VIEW pprof_traces(
 WITH
 -- The selected value of each sample with a stack, divided as -mean asks
 -- (by value 0 when that is not 0), then as -divide_by asks for printing.
-vals AS (
-  SELECT r.profile_id, r.options, s.sample_id, r.sample_unit, r.output_unit, r.ratio, r.granularity, r.noinlines,
-         CASE WHEN r.mean AND coalesce(d.value, 0) <> 0 THEN s.value / d.value ELSE s.value END AS value
-  FROM _pprof_selection r
-  JOIN pprof_samples s ON s.profile_id = r.profile_id AND s.sample_index = r.sample_index
-  LEFT JOIN pprof_samples d ON r.mean AND d.profile_id = s.profile_id AND d.sample_id = s.sample_id AND d.sample_index = 0
-  WHERE r.report = 'traces' AND s.stack_depth > 0
+-- (The -mean divisor is a subquery on the base table, not a LEFT JOIN: the
+-- users' constraints on profile_id and options must reach pprof_options.)
+vals AS NOT MATERIALIZED (
+  SELECT o.profile_id, o.options, s.sample_id, o.sample_unit, o.output_unit, 1.0 / o.divide_by AS ratio,
+         o.granularity, 1 - o.inlines AS noinlines,
+         CASE WHEN o.mean THEN
+           coalesce(s.value / nullif((SELECT d.value FROM pprof_samples d
+                                      WHERE d.profile_id = s.profile_id AND d.sample_id = s.sample_id
+                                        AND d.sample_index = 0), 0), s.value)
+         ELSE s.value END AS value
+  FROM pprof_report_options o
+  JOIN pprof_samples s ON s.profile_id = o.profile_id AND s.sample_index = o.sample_index
+  WHERE o.report = 'traces' AND o.error IS NULL AND s.stack_depth > 0
 ),
-ratioed AS (
+ratioed AS NOT MATERIALIZED (
   SELECT profile_id, options, sample_id, sample_unit, output_unit, granularity, noinlines, value,
          @apply_ratio(value, ratio) AS printed
   FROM vals
 ),
--- Every location line once (MATERIALIZED: a sample's frames then cost a
--- lookup in this, not three in the tables, which dominate for millions of
--- frames): the function name, the file as nodeInfo keeps it
--- (filepath.Clean'ed, in SQL only for the names that need it; not
--- -trim_path'ed), the line, the address and the mapping file's base name. A
--- location without lines has one unnamed line.
-location_lines AS MATERIALIZED (
-  SELECT loc.profile_id, loc.location_id, coalesce(n.line_index, 0) AS line_index,
-         coalesce(n.line_index, 0) = max(loc.line_count - 1, 0) AS is_last,
-         coalesce(n.is_inline, 0) AS is_inline, n.function_id IS NOT NULL AS has_function,
-         coalesce(n.function_name, '') AS fn,
-         CASE WHEN coalesce(n.filename, '') = '' OR NOT (n.filename GLOB '*//*' OR n.filename GLOB '*/'
-                   OR n.filename GLOB '.' OR n.filename GLOB '..' OR n.filename GLOB './*' OR n.filename GLOB '../*'
-                   OR n.filename GLOB '*/.' OR n.filename GLOB '*/..' OR n.filename GLOB '*/./*' OR n.filename GLOB '*/../*')
-              THEN coalesce(n.filename, '') ELSE @clean_path(n.filename) END AS file,
-         coalesce(n.line, 0) AS line, loc.address,
-         CASE WHEN coalesce(m.filename, '') = '' THEN ''
-              WHEN rtrim(m.filename, '/') = '' THEN '/'
-              ELSE substr(rtrim(m.filename, '/'),
-                          length(rtrim(rtrim(m.filename, '/'), replace(rtrim(m.filename, '/'), '/', ''))) + 1) END AS objbase
-  FROM pprof_locations loc
-  LEFT JOIN pprof_lines n ON n.profile_id = loc.profile_id AND n.location_id = loc.location_id
-  LEFT JOIN pprof_mappings m ON m.profile_id = loc.profile_id AND m.mapping_id = loc.mapping_id
-),
 -- Each frame of each sample: its location's lines, the leaf's first, only
--- the last line (the caller) with -noinlines. What Profile.Aggregate keeps
--- at the granularity: the function name (not with -files), the file (not
--- with -functions), the line (-lines, -addresses), the address (-addresses).
+-- the last line (the caller) with -noinlines, named at the granularity.
+-- (CROSS JOIN: samples first, then their stacks, then the names; the
+-- planner would otherwise look names up by granularity alone.)
 cleaned AS (
-  SELECT v.profile_id, v.options, v.sample_id, v.value, st.depth, l.line_index, l.objbase,
+  SELECT v.profile_id, v.options, v.sample_id, v.value, st.depth, f.line_index, f.name,
          -- The printed value, formatted for the leaf frame only (a macro per
          -- frame would cost more than the rest of the view).
-         CASE WHEN st.depth = 0 AND (l.line_index = 0 OR v.noinlines)
+         CASE WHEN st.depth = 0 AND (f.line_index = 0 OR v.noinlines)
               THEN @scaled_label(v.printed, v.sample_unit, v.output_unit) END AS leaf_text,
-         CASE WHEN v.noinlines THEN 0 ELSE l.is_inline END AS is_inline,
-         CASE WHEN v.granularity = 'addresses' THEN l.address ELSE 0 END AS address,
-         CASE WHEN l.has_function AND v.granularity <> 'files' THEN l.fn ELSE '' END AS fn,
-         CASE WHEN l.has_function AND v.granularity <> 'functions' THEN l.file ELSE '' END AS file,
-         CASE WHEN l.has_function AND v.granularity IN ('lines', 'addresses') THEN l.line ELSE 0 END AS line
+         CASE WHEN v.noinlines THEN 0 ELSE f.is_inline END AS is_inline
   FROM ratioed v
-  JOIN pprof_stacks st ON st.profile_id = v.profile_id AND st.sample_id = v.sample_id
-  JOIN location_lines l ON l.profile_id = st.profile_id AND l.location_id = st.location_id
-  WHERE NOT v.noinlines OR l.is_last
+  CROSS JOIN pprof_stacks st ON st.profile_id = v.profile_id AND st.sample_id = v.sample_id
+  CROSS JOIN _pprof_frame_names f
+    ON f.profile_id = st.profile_id AND f.location_id = st.location_id AND f.granularity = v.granularity
+  WHERE NOT v.noinlines OR f.is_last
 )
--- NodeInfo.NameComponents joined by spaces: the address ("%016x"), the
--- function name, then "file:line", else the file, else nothing when there is
--- a function name, else "[binary]" (the base name of the mapping's file),
--- else "<unknown>".
 SELECT profile_id, options, sample_id, value, first_value(leaf_text) OVER w, row_number() OVER w - 1,
-       CASE WHEN address <> 0 THEN printf('%016x', address) || ' ' ELSE '' END ||
-       fn ||
-       CASE WHEN line <> 0 THEN CASE WHEN fn <> '' THEN ' ' ELSE '' END || file || ':' || line
-            WHEN file <> '' THEN CASE WHEN fn <> '' THEN ' ' ELSE '' END || file
-            WHEN fn <> '' THEN ''
-            WHEN objbase <> '' THEN '[' || objbase || ']'
-            ELSE '<unknown>' END,
-       is_inline
+       name, is_inline
 FROM cleaned
 WINDOW w AS (PARTITION BY profile_id, options, sample_id ORDER BY depth, line_index
              ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING);
+
 
 DROP VIEW IF EXISTS temp.pprof_traces_text;
 CREATE TEMP VIEW pprof_traces_text(
@@ -217,10 +215,10 @@ label_lines AS (
 ),
 -- The samples -traces prints (those with a stack), per profile and options.
 printed AS NOT MATERIALIZED (
-  SELECT r.profile_id, r.options, s.sample_id
-  FROM _pprof_selection r
-  JOIN pprof_samples s ON s.profile_id = r.profile_id AND s.sample_index = r.sample_index
-  WHERE r.report = 'traces' AND s.stack_depth > 0
+  SELECT o.profile_id, o.options, s.sample_id
+  FROM pprof_report_options o
+  JOIN pprof_samples s ON s.profile_id = o.profile_id AND s.sample_index = o.sample_index
+  WHERE o.report = 'traces' AND o.error IS NULL AND s.stack_depth > 0
 ),
 -- The pieces of each sample's block: the separator, the string labels'
 -- lines sorted, the numeric labels' lines sorted, then the frames.
@@ -243,29 +241,28 @@ blocks AS (
                                              ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS text
   FROM pieces
 ),
--- (NOT MATERIALIZED: used twice, and the users' constraint on options must
--- reach pprof_report_labels in both.)
+-- The header lines (sql/06_header.sql), the Duration: line's Total printed
+-- as -traces prints values: divided as -divide_by asks, in the -unit.
 header AS NOT MATERIALIZED (
-  SELECT profile_id, options, line_no, text FROM pprof_report_labels WHERE report = 'traces'
+  SELECT h.profile_id, h.options, h.line_no,
+         CASE WHEN h.total IS NULL OR (o.divide_by = 1 AND o.output_unit = 'minimum') THEN h.text
+              ELSE 'Duration: ' || h.duration_label || ', Total samples = '
+                   || @scaled_label(@apply_ratio(h.total, 1.0 / o.divide_by), h.sample_unit, o.output_unit)
+                   || ' ' || h.duration_ratio END AS text
+  FROM pprof_report_header h
+  JOIN pprof_report_options o ON o.profile_id = h.profile_id AND o.options = h.options AND o.report = 'traces'
+  WHERE h.report = 'traces'
 ),
-counts AS NOT MATERIALIZED (
-  SELECT r.profile_id, r.options,
-         (SELECT count(*) FROM header h WHERE h.profile_id = r.profile_id AND h.options = r.options) AS header_lines,
-         (SELECT count(*) FROM pprof_samples s
-          WHERE s.profile_id = r.profile_id AND s.sample_index = r.sample_index AND s.stack_depth > 0) AS samples
-  FROM _pprof_selection r WHERE r.report = 'traces'
-),
--- Compound arms with window functions would stop the users' constraints at
--- the UNION ALL, so the blocks are numbered first.
-numbered AS (
-  SELECT profile_id, options, text,
-         row_number() OVER (PARTITION BY profile_id, options ORDER BY sample_id) - 1 AS n
-  FROM blocks WHERE part = 0
+-- Every row in order: the header lines, a block per sample, the closing
+-- separator (numbered over the whole compound: a window in an arm would stop
+-- the users' constraints at the UNION ALL).
+all_rows AS NOT MATERIALIZED (
+  SELECT profile_id, options, 0 AS section, line_no AS k, text FROM header
+  UNION ALL
+  SELECT profile_id, options, 1, sample_id, text FROM blocks WHERE part = 0
+  UNION ALL
+  SELECT profile_id, options, 2, 0, '-----------+-------------------------------------------------------'
+  FROM pprof_report_options WHERE report = 'traces' AND error IS NULL
 )
-SELECT profile_id, options, line_no, text FROM header
-UNION ALL
-SELECT b.profile_id, b.options, c.header_lines + b.n, b.text
-FROM numbered b JOIN counts c ON c.profile_id = b.profile_id AND c.options = b.options
-UNION ALL
-SELECT profile_id, options, header_lines + samples, '-----------+-------------------------------------------------------'
-FROM counts;
+SELECT profile_id, options, row_number() OVER (PARTITION BY profile_id, options ORDER BY section, k) - 1, text
+FROM all_rows;

@@ -47,32 +47,47 @@ CREATE TEMP VIEW pprof_tags(
   key_total, key_total_text
 ) AS
 WITH
--- The selected value of each labelled sample, with the label's value as
--- printed (numbers in the key's unit, scaled as -unit asks). Samples with an
--- empty stack are left out, as pprof does.
-tagged AS (
-  SELECT r.profile_id, r.options, r.sample_unit, r.output_unit, l.key, s.value,
-         coalesce(l.str, @scaled_label(l.num, u.unit, r.output_unit)) AS value_text
-  FROM _pprof_selection r
-  JOIN pprof_samples s ON s.profile_id = r.profile_id AND s.sample_index = r.sample_index
+-- Per profile, sample type and label (the key with a string or a number):
+-- the summed value of the samples with a stack that carry it (pprof leaves
+-- out the others). A GROUP BY under no pprof_options: the users'
+-- constraints reach it through the join below.
+label_sums AS NOT MATERIALIZED (
+  SELECT s.profile_id, s.sample_index, l.key, l.str, l.num, sum(s.value) AS value
+  FROM pprof_samples s
   JOIN pprof_labels l ON l.profile_id = s.profile_id AND l.sample_id = s.sample_id
-  LEFT JOIN _pprof_label_units u ON l.str IS NULL AND u.profile_id = l.profile_id AND u.key = l.key
-  WHERE r.report = 'tags' AND s.stack_depth > 0
+  WHERE s.stack_depth > 0
+  GROUP BY s.profile_id, s.sample_index, l.key, l.str, l.num
 ),
-weights AS (
-  SELECT profile_id, options, sample_unit, output_unit, key, value_text, sum(value) AS weight
-  FROM tagged GROUP BY profile_id, options, key, value_text
+-- The sums of the selected sample type, with the label's value as printed
+-- (numbers in the key's unit, scaled as -unit asks).
+tagged AS NOT MATERIALIZED (
+  SELECT o.profile_id, o.options, o.sample_unit, o.output_unit, w.key, w.value,
+         coalesce(w.str, @scaled_label(w.num, u.unit, o.output_unit)) AS value_text
+  FROM pprof_report_options o
+  JOIN label_sums w ON w.profile_id = o.profile_id AND w.sample_index = o.sample_index
+  LEFT JOIN _pprof_label_units u ON w.str IS NULL AND u.profile_id = w.profile_id AND u.key = w.key
+  WHERE o.report = 'tags' AND o.error IS NULL
+),
+-- The sum per key and printed value (numbers that print alike are one
+-- value): a window, not GROUP BY, so that the users' constraints on
+-- profile_id and options reach pprof_options (one row of each partition is
+-- kept in the next step).
+summed AS NOT MATERIALIZED (
+  SELECT profile_id, options, sample_unit, output_unit, key, value_text,
+         sum(value) OVER v AS weight, row_number() OVER v AS n
+  FROM tagged
+  WINDOW v AS (PARTITION BY profile_id, options, key, value_text)
 ),
 -- Every window has the same PARTITION BY, so that constraints on
 -- profile_id and options are pushed down through it.
-ranked AS (
+ranked AS NOT MATERIALIZED (
   SELECT profile_id, options, sample_unit, output_unit, key, value_text, weight,
          sum(weight) OVER (PARTITION BY profile_id, options ORDER BY key
                            RANGE BETWEEN CURRENT ROW AND CURRENT ROW) AS key_total,
          dense_rank() OVER (PARTITION BY profile_id, options ORDER BY key) - 1 AS key_rank,
          row_number() OVER (PARTITION BY profile_id, options ORDER BY key, abs(weight) DESC, value_text)
            - rank() OVER (PARTITION BY profile_id, options ORDER BY key) AS position
-  FROM weights
+  FROM summed WHERE n = 1
 )
 SELECT profile_id, options, key, key_rank, value_text, position, weight,
        @tag_label(weight, sample_unit, output_unit),

@@ -58,40 +58,53 @@ type_header AS (
   WHERE pos = -1
 ),
 -- Per sample: ' %10d' per value in sample type order, ': ', then 'id ' per
--- location, leaf first. Aggregates, not window functions over whole
--- partitions: those hand every row of a partition a copy of the partition's
--- whole string, which is quadratic in a sample's stack depth or labels.
+-- location, leaf first. SQLite's group_concat has no ORDER BY: an ordered
+-- window over the sample's pieces builds the line, growing row by row (a
+-- whole-partition frame would hand every row the whole line); the row of
+-- the closing '' piece holds it.
+sample_pieces(profile_id, sample_id, part, pos, piece) AS (
+  SELECT profile_id, sample_id, 0, sample_index, printf(' %10d', value) FROM pprof_samples
+  UNION ALL
+  SELECT profile_id, sample_id, 1, 0, ': ' FROM pprof_samples WHERE sample_index = 0
+  UNION ALL
+  SELECT profile_id, sample_id, 2, depth, location_id || ' ' FROM pprof_stacks
+  UNION ALL
+  SELECT profile_id, sample_id, 3, 0, '' FROM pprof_samples WHERE sample_index = 0
+),
 sample_lines AS (
-  SELECT s.profile_id, s.sample_id,
-         (SELECT pprof_concat_ordered(printf(' %10d', v.value), v.sample_index, '') FROM pprof_samples v
-          WHERE v.profile_id = s.profile_id AND v.sample_id = s.sample_id) || ': ' ||
-         coalesce((SELECT pprof_concat_ordered(k.location_id || ' ', k.depth, '') FROM pprof_stacks k
-                   WHERE k.profile_id = s.profile_id AND k.sample_id = s.sample_id), '') AS line
-  FROM pprof_samples s WHERE s.sample_index = 0
+  SELECT profile_id, sample_id, line FROM (
+    SELECT profile_id, sample_id, part,
+           group_concat(piece, '') OVER (PARTITION BY profile_id, sample_id ORDER BY part, pos
+                                         ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS line
+    FROM sample_pieces)
+  WHERE part = 3
 ),
--- Each label's value as printed: a string, a number, or 'number unit' when
--- any value of that key in the sample has a unit (pprof pads the others with '').
-label_values AS (
-  SELECT profile_id, sample_id, label_index, key, str IS NOT NULL AS is_str,
-         CASE WHEN str IS NOT NULL THEN str
-              WHEN max(num_unit IS NOT NULL) OVER (PARTITION BY profile_id, sample_id, key, str IS NOT NULL)
-                THEN num || ' ' || coalesce(num_unit, '')
-              ELSE CAST(num AS TEXT) END AS v
-  FROM pprof_labels
-),
--- 'key:[v1 v2]' per sample, kind (string or numeric) and key.
+-- 'key:[v1 v2]' per sample, kind (string or numeric) and key, the values
+-- in label order: strings as they are, numbers as numbers, or as 'number
+-- unit' when any value of that key in the sample has a unit (pprof pads the
+-- others with ''). One window builds both forms of a key's numbers.
 label_entries AS (
-  SELECT profile_id, sample_id, is_str, key || ':[' || pprof_concat_ordered(v, label_index, ' ') || ']' AS entry
-  FROM label_values
-  GROUP BY profile_id, sample_id, is_str, key
+  SELECT profile_id, sample_id, is_str,
+         key || ':[' || CASE WHEN with_unit THEN vs_unit ELSE vs END || ']' AS entry
+  FROM (
+    SELECT profile_id, sample_id, str IS NOT NULL AS is_str, key,
+           group_concat(coalesce(str, CAST(num AS TEXT)), ' ') OVER e AS vs,
+           group_concat(coalesce(str, num || ' ' || coalesce(num_unit, '')), ' ') OVER e AS vs_unit,
+           max(num_unit IS NOT NULL) OVER e AS with_unit,
+           row_number() OVER e AS n
+    FROM pprof_labels
+    WINDOW e AS (PARTITION BY profile_id, sample_id, str IS NOT NULL, key ORDER BY label_index
+                 ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING))
+  WHERE n = 1
 ),
 -- One line per sample and kind: the entries sorted as strings.
 label_lines AS (
-  SELECT profile_id, sample_id, is_str, pprof_concat_ordered(entry, rn, ' ') AS line FROM (
-    SELECT profile_id, sample_id, is_str, entry,
-           row_number() OVER (PARTITION BY profile_id, sample_id, is_str ORDER BY entry) AS rn
-    FROM label_entries)
-  GROUP BY profile_id, sample_id, is_str
+  SELECT profile_id, sample_id, is_str, line FROM (
+    SELECT profile_id, sample_id, is_str, group_concat(entry, ' ') OVER l AS line, row_number() OVER l AS n
+    FROM label_entries
+    WINDOW l AS (PARTITION BY profile_id, sample_id, is_str ORDER BY entry
+                 ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING))
+  WHERE n = 1
 ),
 -- Every output line, ordered by (section, item, sub-line).
 lines(profile_id, section, item, sub, text) AS (

@@ -64,4 +64,8 @@ add $heap "${src[@]}" -top -base=$heap
 add $cpu "${src[@]}" -top -diff_base=$cpu -focus=mathx
 # -list with an option string an import does not pre-fill (tests/unit/import_test.cc).
 add $cpu "${src[@]}" -unit=ms -noinlines '-list=goapp/mathx\.\(\*Matrix\)\.Mul$'
+# Option strings an import does not pre-fill (tests/cli/test_plain_db.py).
+add $cpu "${src[@]}" -traces -lines -unit=ms -divide_by=2
+add $cpu "${src[@]}" -traces -mean -files -noinlines
+add $heap "${src[@]}" -tags -unit=kB -sample_index=inuse_space
 echo "wrote $n goldens" >&2

@@ -114,6 +114,33 @@ TEST_F(Import, PlainTablesHoldTheSameRows) {
             (Rows{{"7", "0"}}));
 }
 
+// -traces and -raw print the profile pprof reports on (identical samples
+// merged, all-zero ones dropped, ids renumbered). Their views are plain SQL:
+// with pprof_prepare's profile imported, a connection without the extension
+// prints go tool pprof's bytes (go1.heap's goldens; go1.heap.pb.gz itself
+// needs that clean-up, so importing the file as it is would not).
+TEST_F(Import, PreparedProfileGivesTracesAndRawWithoutTheExtension) {
+  const std::string corpus = pprof_test::CorpusDir();
+  {
+    Db db;
+    db.One("SELECT pprof_load(" + Quote(corpus + "/go1.heap.pb.gz") + ")");
+    const std::string prepared = db.One("SELECT pprof_prepare(1)");
+    EXPECT_EQ(db.One("SELECT pprof_import(" + Quote(path_) + ", " + Quote(prepared) + ")"), "1");
+  }
+  PlainDb plain(path_);
+  auto text = [&](const std::string& sql) {
+    std::string out;
+    for (const auto& r : plain.Query(sql)) out += r[0] + "\n";
+    return out;
+  };
+  EXPECT_EQ(text("SELECT text FROM pprof_traces_text WHERE profile_id = 1 AND options = '' ORDER BY line_no"),
+            pprof_test::ReadAll(corpus + "/go1.heap.traces.default.txt"));
+  EXPECT_EQ(text("SELECT text FROM pprof_raw_text WHERE profile_id = 1 ORDER BY line_no"),
+            pprof_test::ReadAll(corpus + "/go1.heap.raw.default.txt"));
+  EXPECT_EQ(text("SELECT text FROM pprof_tags_text WHERE profile_id = 1 AND options = '' ORDER BY line_no"),
+            pprof_test::ReadAll(corpus + "/go1.heap.tags.default.txt"));
+}
+
 TEST_F(Import, AppendingNeverReusesIds) {
   {
     Db db;
