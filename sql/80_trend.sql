@@ -1,7 +1,7 @@
 -- pprof_trend: one function (or any node) across many profiles, in time order.
 --
 -- For every loaded profile, each node of its untrimmed call graph (as -peek
--- builds it) with its flat and cum, and the profile's time: trend a function
+-- builds it: _pprof_graph_nodes, sql/10_top.sql) with its flat and cum, and the profile's time: trend a function
 -- over a fleet's hourly profiles or a CI's benchmark runs. Options pick the
 -- sample type and granularity, as in pprof_top ('-sample_index=alloc_space',
 -- '-lines', ...; '' for the defaults).
@@ -21,8 +21,8 @@ CREATE TEMP VIEW pprof_trend(
   -- The node's flat and cum in that profile, and the profile's total.
   flat, cum, total
 ) AS
-SELECT g.name, p.profile_id, p.time_nanos,
+SELECT n.name, p.profile_id, p.time_nanos,
        strftime('%Y-%m-%d %H:%M:%S', p.time_nanos / 1000000000, 'unixepoch'),
-       g.options, g.sample_type, g.flat, g.cum, g.total
+       n.options, CASE WHEN n.mean THEN 'mean_' ELSE '' END || n.sample_type, n.flat_v, n.cum_v, n.total
 FROM pprof_profiles p
-JOIN pprof_graph g ON g.profile_id = p.profile_id AND g.report = 'peek' AND g.symbol = '';
+JOIN _pprof_graph_nodes n ON n.profile_id = p.profile_id AND n.report = 'peek';

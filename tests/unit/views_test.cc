@@ -521,3 +521,29 @@ TEST(ViewFunctions, ConcatOrdered) {
 
 
 }  // namespace
+
+// pprof_trend is each profile's untrimmed graph (-peek's) over time: per
+// profile and node the core's flat and cum, for the option string's sample
+// type (-mean prefixes it), in every loaded profile.
+TEST(Views, TrendHasEveryProfilesNodes) {
+  Db db;
+  db.Query("SELECT pprof_load(" + Quote(CorpusDir() + "/go1.heap.pb.gz") + ")");
+  db.Query("SELECT pprof_load(" + Quote(CorpusDir() + "/go1.heap-mid.pb.gz") + ")");
+  const std::string nodes =
+      "SELECT count(*) FROM pprof_nodes WHERE granularity = 'functions' AND inlines = 1 AND sample_type = '%s'";
+  const std::string trend = "SELECT count(*) FROM pprof_trend t JOIN pprof_nodes n ON n.profile_id = t.profile_id "
+                            "AND n.granularity = 'functions' AND n.inlines = 1 AND n.sample_type = '%s' "
+                            "AND n.name = t.name AND n.flat = t.flat AND n.cum = t.cum WHERE t.options = '%s'";
+  auto fill = [](std::string s, const char* a, const char* b = "") {
+    s.replace(s.find("%s"), 2, a);
+    if (s.find("%s") != std::string::npos) s.replace(s.find("%s"), 2, b);
+    return s;
+  };
+  const std::string all_default = db.One(fill(nodes, "inuse_space"));
+  EXPECT_NE(all_default, "0");
+  EXPECT_EQ(db.One(fill(trend, "inuse_space", "")), all_default);
+  EXPECT_EQ(db.One("SELECT count(*) FROM pprof_trend WHERE options = ''"), all_default);
+  EXPECT_EQ(db.One(fill(trend, "alloc_objects", "-sample_index=alloc_objects")), db.One(fill(nodes, "alloc_objects")));
+  EXPECT_EQ(db.One("SELECT count(DISTINCT profile_id) FROM pprof_trend WHERE options = ''"), "2");
+  EXPECT_EQ(db.One("SELECT DISTINCT sample_type FROM pprof_trend WHERE options = '-mean'"), "mean_inuse_space");
+}

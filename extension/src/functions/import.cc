@@ -3,10 +3,10 @@
 //
 // The database gets real tables with the names and columns of the virtual
 // tables (pprof_frames, derived from stacks and lines, is a view there), the
-// report tables for each profile's default report and for every sample type
-// ('-sample_index=<type>'), the text of every source file the listings need
-// (found through pprof_config('source_path'/'trim_path')), indexes for the
-// common joins, and the bundled views (stored, not TEMP). Profile ids are
+// relational flat/cum core, the option strings the views answer for
+// (pprof_options, pre-filled), the text of the source files the listings need
+// that lie under the -source_path roots, indexes for the common joins, and
+// the bundled views (stored, not TEMP). Profile ids are
 // renumbered after the ones already in the database, so importing more later
 // appends. The whole import is one transaction: interrupted, it leaves the
 // database as it was. `ids` is a comma-separated list of profile ids; without
@@ -37,7 +37,8 @@ constexpr uint64_t kMaxStoredSourceBytes = uint64_t{16} << 20;
 
 // The computed tables an import stores rows of: the relational flat/cum core
 // (every granularity, inlining mode and sample type: what the report views
-// are written over), and the report tables of the default options.
+// are written over). The report views are plain SQL over it, so no report's
+// rows are stored: they answer for any option string in pprof_options.
 bool IsStoredCore(const std::string& name) {
   return name == "pprof_nodes" || name == "pprof_node_edges" || name == "pprof_node_stacks";
 }
@@ -49,9 +50,6 @@ std::string StoredRows(const std::string& name) { return name == "pprof_node_sta
 // pprof_options is a real table in an imported database: the option strings
 // the report views answer for (sql/05_options.sql), pre-filled below.
 bool IsOptionsTable(const std::string& name) { return name == "pprof_options"; }
-bool IsStoredReport(const std::string& name) {
-  return name == "pprof_graph" || name == "pprof_graph_edges" || name == "pprof_report_labels";
-}
 
 // Binds a name from a profile: TEXT when it is valid UTF-8, else the same
 // bytes as a BLOB (clients such as Python's sqlite3 cannot read TEXT that is
@@ -175,7 +173,7 @@ class Importer {
       // tables are stored (below, for the default options and each sample
       // type); the others (pprof_diff, the traces tables) compute on demand.
       if (std::string(t.name) == "pprof_frames" ||
-          (t.computed && !IsStoredReport(t.name) && !IsStoredCore(t.name) && !IsOptionsTable(t.name))) {
+          (t.computed && !IsStoredCore(t.name) && !IsOptionsTable(t.name))) {
         continue;
       }
       auto pk = kPrimaryKeys.find(t.name);
@@ -216,10 +214,6 @@ LEFT JOIN pprof_lines l ON l.profile_id = s.profile_id AND l.location_id = s.loc
         "pprof_mappings(build_id)",
         "pprof_labels(key, str)",
         "pprof_nodes(function)",
-        "pprof_graph(profile_id, report, options, symbol, rank)",
-        "pprof_graph(function)",
-        "pprof_graph_edges(profile_id, report, options, symbol)",
-        "pprof_report_labels(profile_id, report, options, symbol, line_no)",
     };
     for (const char* idx : kIndexes) {
       std::string name = "pprof_idx_" + std::string(idx);
@@ -267,35 +261,6 @@ LEFT JOIN pprof_lines l ON l.profile_id = s.profile_id AND l.location_id = s.loc
               sqlite3_reset(insert.get());
             }
           }
-        }
-      }
-    }
-    // The reports: the default, and each sample type by name.
-    std::vector<std::string> options = {""};
-    for (const ValueType& vt : lp.profile->sample_types) {
-      options.push_back("-sample_index=" + std::string(lp.profile->str(vt.type)));
-    }
-    struct Report {
-      const char* table;
-      std::vector<const char*> reports;
-    };
-    const Report reports[] = {{"pprof_graph", {"top", "peek", "list"}},
-                              {"pprof_graph_edges", {"peek"}},
-                              {"pprof_report_labels", {"top", "peek", "list", "traces", "tags"}}};
-    for (const Report& r : reports) {
-      const TableSpec* spec = nullptr;
-      for (const TableSpec& t : AllTables()) {
-        if (std::string(t.name) == r.table) spec = &t;
-      }
-      std::string cols = SelectList(*spec);
-      for (const char* report : r.reports) {
-        Progress(n, count, lp.name, std::string(r.table) + " " + report);
-        for (const std::string& o : options) {
-          std::string sql = fmt::format(
-              "INSERT INTO main.{0} SELECT {1}{2}, report, options, symbol FROM {3}{0} "
-              "WHERE profile_id = {4} AND report = '{5}' AND options = ? AND symbol = ''",
-              r.table, new_id, cols, kSrc, lp.id, report);
-          PPROF_RETURN_IF_ERROR(Exec(sql, {o}));
         }
       }
     }
