@@ -275,16 +275,7 @@ class Db {
       sqlite3_stmt* st = nullptr;
       if (sqlite3_prepare_v2(db_, tail, -1, &st, &tail) != SQLITE_OK) return sqlite3_errmsg(db_);
       if (!st) continue;
-      int rc;
-      while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (!rows) continue;
-        std::vector<std::string> row;
-        for (int i = 0; i < sqlite3_column_count(st); i++) {
-          const unsigned char* t = sqlite3_column_text(st, i);
-          row.push_back(t ? reinterpret_cast<const char*>(t) : "NULL");
-        }
-        rows->push_back(std::move(row));
-      }
+      const int rc = StepAll(st, rows);
       if (rc != SQLITE_DONE) {
         std::string e = sqlite3_errmsg(db_);
         sqlite3_finalize(st);
@@ -316,6 +307,15 @@ class Db {
         sqlite3_bind_text(st, static_cast<int>(i + 1), a.c_str(), static_cast<int>(a.size()), SQLITE_TRANSIENT);
       }
     }
+    const int rc = StepAll(st, rows);
+    std::string e = rc == SQLITE_DONE ? "" : sqlite3_errmsg(db_);
+    sqlite3_reset(st);
+    return e;
+  }
+
+ private:
+  // Steps `st` to its end, its rows as text into `rows` (if any); returns the last step's code.
+  static int StepAll(sqlite3_stmt* st, Rows* rows) {
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
       if (!rows) continue;
@@ -326,12 +326,9 @@ class Db {
       }
       rows->push_back(std::move(row));
     }
-    std::string e = rc == SQLITE_DONE ? "" : sqlite3_errmsg(db_);
-    sqlite3_reset(st);
-    return e;
+    return rc;
   }
 
- private:
   sqlite3* db_ = nullptr;
   std::string open_error_;
   std::map<std::string, sqlite3_stmt*> cached_;  // TryBound's statements, finalized with the Db

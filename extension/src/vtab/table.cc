@@ -242,47 +242,43 @@ struct Cursor : sqlite3_vtab_cursor {
 };
 
 // Collects the value(s) of one argv entry: an IN list or a single value.
-// The distinct texts of an equality or IN constraint's value(s), taken by
-// their byte length (profile strings may hold NUL bytes); NULL equals nothing.
-std::vector<std::string> TextValues(sqlite3_value* v, bool is_in) {
-  std::vector<std::string> out;
-  auto add = [&](sqlite3_value* x) {
-    if (sqlite3_value_type(x) == SQLITE_NULL) return;
-    const unsigned char* t = sqlite3_value_text(x);
-    out.emplace_back(t ? reinterpret_cast<const char*>(t) : "", static_cast<size_t>(sqlite3_value_bytes(x)));
-  };
+// The distinct values of an equality or IN constraint's value(s), sorted:
+// `add` converts one value and appends it to the list, or drops it.
+template <typename T, typename Add>
+std::vector<T> DistinctValues(sqlite3_value* v, bool is_in, Add add) {
+  std::vector<T> out;
   if (is_in) {
     sqlite3_value* x = nullptr;
-    for (int rc = sqlite3_vtab_in_first(v, &x); rc == SQLITE_OK && x; rc = sqlite3_vtab_in_next(v, &x)) add(x);
+    for (int rc = sqlite3_vtab_in_first(v, &x); rc == SQLITE_OK && x; rc = sqlite3_vtab_in_next(v, &x)) add(x, out);
   } else {
-    add(v);
+    add(v, out);
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 
+// Texts, taken by their byte length (profile strings may hold NUL bytes);
+// NULL equals nothing.
+std::vector<std::string> TextValues(sqlite3_value* v, bool is_in) {
+  return DistinctValues<std::string>(v, is_in, [](sqlite3_value* x, std::vector<std::string>& out) {
+    if (sqlite3_value_type(x) == SQLITE_NULL) return;
+    const unsigned char* t = sqlite3_value_text(x);
+    out.emplace_back(t ? reinterpret_cast<const char*>(t) : "", static_cast<size_t>(sqlite3_value_bytes(x)));
+  });
+}
+
+// Integer ids: only integers can match one; 1.0 is fine, 'abc' or 1.5 is not.
 std::vector<int64_t> Values(sqlite3_value* v, bool is_in) {
-  std::vector<int64_t> out;
-  auto add = [&](sqlite3_value* x) {
-    // Only integers can match an integer id; 1.0 is fine, 'abc' or 1.5 is not.
-    int t = sqlite3_value_numeric_type(x);
+  return DistinctValues<int64_t>(v, is_in, [](sqlite3_value* x, std::vector<int64_t>& out) {
+    const int t = sqlite3_value_numeric_type(x);
     if (t == SQLITE_INTEGER) {
       out.push_back(sqlite3_value_int64(x));
     } else if (t == SQLITE_FLOAT) {
-      double d = sqlite3_value_double(x);
+      const double d = sqlite3_value_double(x);
       if (d == static_cast<double>(static_cast<int64_t>(d))) out.push_back(static_cast<int64_t>(d));
     }
-  };
-  if (is_in) {
-    sqlite3_value* x = nullptr;
-    for (int rc = sqlite3_vtab_in_first(v, &x); rc == SQLITE_OK && x; rc = sqlite3_vtab_in_next(v, &x)) add(x);
-  } else {
-    add(v);
-  }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
+  });
 }
 
 int ConnectUnguarded(sqlite3* db, void* paux, sqlite3_vtab** out, char** err) {
