@@ -363,26 +363,32 @@ namespace {
 
 // ---- bytes a profile holds must not break readers ----
 
-TEST(Untrusted, NamesThatAreNotUtf8AreImportedSoEveryClientReadsThem) {
-  TempDir dir;
-  const std::string bad = std::string("main.\xff\xfe") + "bad\xc0\xaf" + "name";
-  const std::string file = std::string("dir\xed\xa0\x80") + "/x.go";  // a UTF-16 surrogate: invalid in UTF-8
+// A profile of one sample (value 7) of sample type strings[1] in unit
+// strings[2], whose one frame is function strings[3], in file strings[file]
+// (0: none).
+pb::Profile OneFrameProfile(const std::vector<std::string>& strings, int file) {
   pb::Profile p;
-  for (const std::string& s : {std::string(), std::string("samples"), std::string("count"), bad, file}) {
-    p.add_string_table(s);
-  }
+  for (const std::string& s : strings) p.add_string_table(s);
   p.add_sample_type()->set_type(1);
   p.mutable_sample_type(0)->set_unit(2);
   auto* f = p.add_function();
   f->set_id(1);
   f->set_name(3);
-  f->set_filename(4);
+  if (file) f->set_filename(file);
   auto* l = p.add_location();
   l->set_id(1);
   l->add_line()->set_function_id(1);
   auto* s = p.add_sample();
   s->add_location_id(1);
   s->add_value(7);
+  return p;
+}
+
+TEST(Untrusted, NamesThatAreNotUtf8AreImportedSoEveryClientReadsThem) {
+  TempDir dir;
+  const std::string bad = std::string("main.\xff\xfe") + "bad\xc0\xaf" + "name";
+  const std::string file = std::string("dir\xed\xa0\x80") + "/x.go";  // a UTF-16 surrogate: invalid in UTF-8
+  const pb::Profile p = OneFrameProfile({std::string(), std::string("samples"), std::string("count"), bad, file}, 4);
   const std::string prof = dir.Write("bad.pb", p.SerializeAsString());
   const std::string out = dir.path() + "/out.db";
   {
@@ -420,21 +426,7 @@ TEST(Untrusted, NamesThatAreNotUtf8AreImportedSoEveryClientReadsThem) {
 TEST(Untrusted, ConstraintsKeepTheNulBytesOfAName) {
   TempDir dir;
   const std::string type("cpu\0time", 8);
-  pb::Profile p;
-  for (const std::string& s : {std::string(), type, std::string("count"), std::string("main.f")}) {
-    p.add_string_table(s);
-  }
-  p.add_sample_type()->set_type(1);
-  p.mutable_sample_type(0)->set_unit(2);
-  auto* f = p.add_function();
-  f->set_id(1);
-  f->set_name(3);
-  auto* l = p.add_location();
-  l->set_id(1);
-  l->add_line()->set_function_id(1);
-  auto* s = p.add_sample();
-  s->add_location_id(1);
-  s->add_value(7);
+  const pb::Profile p = OneFrameProfile({std::string(), type, std::string("count"), std::string("main.f")}, 0);
   const std::string prof = dir.Write("nul.pb", p.SerializeAsString());
   Db db;
   db.One("SELECT pprof_load(" + Quote(prof) + ")");
